@@ -1,0 +1,35 @@
+"""Settings for wagtail-disclosure.
+
+Every setting is named ``WAGTAIL_DISCLOSURE_<NAME>`` and read when it is used, never at
+import time, so ``override_settings`` works in tests and a site may change a value
+without restarting workers that import this module early.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "WAGTAIL_DISCLOSURE_"
+
+DEFAULTS = {
+    # Code of the checklist a new DisclosureIndexPage uses when none is chosen.
+    "DEFAULT_CHECKLIST": "moe-2014",
+    # Pattern of the 索引号 (index number). Fields: org_code, category_code,
+    # category_key, item_code, department_code, year, serial.
+    "INDEX_NUMBER_PATTERN": "{org_code}-{category_code}-{year}-{serial:04d}",
+    # 机构代码 used when the section root does not give its own.
+    "ORGANISATION_CODE": "",
+    # How many latest entries the catalogue shows under each checklist item.
+    "CATALOGUE_LATEST_ENTRIES": 3,
+    # Page size of entry listings on category pages.
+    "ENTRIES_PER_PAGE": 20,
+    # Working days within which an active item must be published after it is made
+    # or changed (《高等学校信息公开办法》 and 教办函〔2014〕23号).
+    "PUBLISH_WITHIN_WORKING_DAYS": 20,
+}
+
+
+def get_setting(name):
+    """Return the value of ``WAGTAIL_DISCLOSURE_<name>``, or its default."""
+    if name not in DEFAULTS:
+        raise ImproperlyConfigured(f"Unknown wagtail-disclosure setting: {PREFIX}{name}")
+    return getattr(settings, PREFIX + name, DEFAULTS[name])

@@ -1,0 +1,737 @@
+"""Page types of the disclosure section.
+
+The entry page types follow Wagtail's guidance for reusable apps: the behaviour lives in
+:class:`DisclosureEntryMixin` (an abstract model), and the package ships concrete pages
+built from it: :class:`DisclosureEntryPage` holds the metadata every entry shares (one
+table, so listings, the catalogue and the API query all entries at once), and one page
+type per checklist category adds the structured fields that category needs.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+from ..blocks import DisclosureBodyBlock, GuideBodyBlock
+from ..conf import get_setting
+from .checklist import Checklist, ChecklistCategory, ChecklistItem
+from .choices import (
+    Audience,
+    DisclosureMode,
+    EducationLevel,
+    ExemptionBasis,
+    FinanceDocumentType,
+    Validity,
+)
+
+
+def default_checklist():
+    """The checklist a new section uses: ``WAGTAIL_DISCLOSURE_DEFAULT_CHECKLIST``."""
+    return Checklist.objects.filter(code=get_setting("DEFAULT_CHECKLIST")).first()
+
+
+def ancestor_paths(path, steplen=Page.steplen):
+    """Tree paths of a node's ancestors and of the node itself, root first."""
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
+# ---------------------------------------------------------------------------
+# Section root and guide
+# ---------------------------------------------------------------------------
+
+
+class DisclosureIndexPage(Page):
+    """The root of the disclosure section (信息公开专栏): shows the 信息公开目录."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    checklist = models.ForeignKey(
+        Checklist,
+        verbose_name=_("checklist"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty to use the default checklist (MOE 2014)."),
+    )
+    organisation_code = models.CharField(
+        _("organisation code"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "机构代码 used in 索引号, such as the school's MOE identifier. Leave empty to use "
+            "the WAGTAIL_DISCLOSURE_ORGANISATION_CODE setting."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("checklist"), FieldPanel("organisation_code")],
+            heading=_("Catalogue"),
+        ),
+    ]
+
+    subpage_types = ["wagtail_disclosure.DisclosureCategoryPage", "wagtail_disclosure.DisclosureGuidePage"]
+    template = "wagtail_disclosure/pages/disclosure_index_page.html"
+
+    class Meta:
+        verbose_name = _("disclosure section")
+        verbose_name_plural = _("disclosure sections")
+
+    def save(self, *args, **kwargs):
+        if self.checklist_id is None:
+            self.checklist = default_checklist()
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..catalogue import build_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = build_catalogue(self)
+        context["guide_page"] = (
+            DisclosureGuidePage.objects.child_of(self).live().public().first()
+        )
+        return context
+
+
+class DisclosureGuidePage(Page):
+    """信息公开指南: how the university discloses and how to ask for information."""
+
+    body = StreamField(GuideBodyBlock(), verbose_name=_("body"), blank=True)
+    office_name = models.CharField(_("office"), max_length=255, blank=True)
+    office_address = models.CharField(_("address"), max_length=255, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    office_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    office_email = models.EmailField(_("email"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("office_name"),
+                FieldPanel("office_address"),
+                FieldRowPanel([FieldPanel("office_phone"), FieldPanel("office_email")]),
+                FieldPanel("office_hours"),
+            ],
+            heading=_("Disclosure office"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["wagtail_disclosure.DisclosureIndexPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "wagtail_disclosure/pages/disclosure_guide_page.html"
+
+    class Meta:
+        verbose_name = _("disclosure guide")
+        verbose_name_plural = _("disclosure guides")
+
+
+# ---------------------------------------------------------------------------
+# Category pages
+# ---------------------------------------------------------------------------
+
+
+class DisclosureCategoryPageForm(WagtailAdminPageForm):
+    """Offers only the categories of the section's checklist, each at most once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = self.parent_page.specific if self.parent_page else None
+        if "category" in self.fields and isinstance(self.section, DisclosureIndexPage):
+            self.fields["category"].queryset = ChecklistCategory.objects.filter(
+                checklist_id=self.section.checklist_id
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        category = cleaned_data.get("category")
+        if category and isinstance(self.section, DisclosureIndexPage):
+            taken = DisclosureCategoryPage.objects.child_of(self.section).filter(
+                category=category
+            )
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "category", _("This section already has a page for this category.")
+                )
+        return cleaned_data
+
+
+class DisclosureCategoryPage(Page):
+    """One checklist category in the section; its children are the category's entries."""
+
+    category = models.ForeignKey(
+        ChecklistCategory,
+        verbose_name=_("checklist category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    base_form_class = DisclosureCategoryPageForm
+
+    parent_page_types = ["wagtail_disclosure.DisclosureIndexPage"]
+    # The entry page types; each one is only creatable under the page of its category.
+    subpage_types = [
+        "wagtail_disclosure.BasicInformationEntryPage",
+        "wagtail_disclosure.AdmissionsEntryPage",
+        "wagtail_disclosure.FinanceEntryPage",
+        "wagtail_disclosure.PersonnelEntryPage",
+        "wagtail_disclosure.TeachingQualityEntryPage",
+        "wagtail_disclosure.StudentAffairsEntryPage",
+        "wagtail_disclosure.AcademicIntegrityEntryPage",
+        "wagtail_disclosure.DegreesEntryPage",
+        "wagtail_disclosure.InternationalEntryPage",
+        "wagtail_disclosure.OtherEntryPage",
+    ]
+    template = "wagtail_disclosure/pages/disclosure_category_page.html"
+
+    class Meta:
+        verbose_name = _("disclosure category")
+        verbose_name_plural = _("disclosure categories")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..catalogue import build_category_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        listing = build_category_listing(self, item_code=request.GET.get("item"))
+        paginator = Paginator(listing.entries, get_setting("ENTRIES_PER_PAGE"))
+        try:
+            entries = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            entries = paginator.page(1)
+        except EmptyPage:
+            entries = paginator.page(paginator.num_pages)
+        context.update(listing=listing, entries=entries, paginator=paginator)
+        return context
+
+
+# ---------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------
+
+
+class DisclosureEntryQuerySet(PageQuerySet):
+    def publicly_visible(self):
+        """Entries anyone may read: live, proactively disclosed to the public, unrestricted.
+
+        This is the one definition of "public" used by the catalogue, listings, and
+        (in later releases) search, feeds and the API.
+        """
+        return self.live().public().filter(
+            disclosure_mode=DisclosureMode.ACTIVE, audience=Audience.PUBLIC
+        )
+
+
+DisclosureEntryManager = PageManager.from_queryset(DisclosureEntryQuerySet)
+
+
+class DisclosureEntryForm(WagtailAdminPageForm):
+    """Limits the checklist item to the category of the page type (and section)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("checklist_item")
+        if field is not None:
+            items = ChecklistItem.objects.select_related("category").filter(
+                category__key=self._meta.model.category_key
+            )
+            parent = self.parent_page.specific if self.parent_page else None
+            if isinstance(parent, DisclosureCategoryPage):
+                items = items.filter(category_id=parent.category_id)
+            field.queryset = items
+            if items.count() == 1 and not self.initial.get("checklist_item"):
+                field.initial = items.get().pk
+
+
+class DisclosureEntryMixin(models.Model):
+    """The catalogue metadata every disclosure entry carries.
+
+    Concrete entry pages combine this mixin with a page class. ``category_key`` binds
+    a page type to a checklist category (see ``ChecklistCategory.key``).
+    """
+
+    category_key = None
+
+    checklist_item = models.ForeignKey(
+        ChecklistItem,
+        verbose_name=_("checklist item"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "wagtail_disclosure.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    index_number = models.CharField(
+        _("index number"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("索引号, generated when the entry is created."),
+    )
+    index_site = models.ForeignKey(
+        "wagtailcore.Site", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document_number = models.CharField(
+        _("document number"), max_length=100, blank=True, help_text=_("发文字号")
+    )
+    document_date = models.DateField(
+        _("date of making"),
+        default=timezone.localdate,
+        help_text=_("成文日期: the date the information was made, obtained or changed."),
+    )
+    publication_date = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("发布日期. Set automatically on first publication if left empty."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("内容概述"))
+    disclosure_mode = models.CharField(
+        _("disclosure mode"),
+        max_length=20,
+        choices=DisclosureMode.choices,
+        default=DisclosureMode.ACTIVE,
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    exemption_basis = models.CharField(
+        _("grounds for not disclosing"),
+        max_length=30,
+        choices=ExemptionBasis.choices,
+        blank=True,
+    )
+    restriction_reason = models.TextField(
+        _("reason for restriction"),
+        blank=True,
+        help_text=_(
+            "Required when the entry is not proactively disclosed, or shown on campus only."
+        ),
+    )
+    validity = models.CharField(
+        _("validity"), max_length=20, choices=Validity.choices, default=Validity.VALID
+    )
+    validity_changed_on = models.DateField(_("validity changed on"), null=True, blank=True)
+    body = StreamField(DisclosureBodyBlock(), verbose_name=_("body"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.checklist_item_id and self.category_key:
+            if self.checklist_item.category.key != self.category_key:
+                errors["checklist_item"] = _(
+                    "Choose an item of the category this page type belongs to."
+                )
+        if self.disclosure_mode == DisclosureMode.EXEMPT and not self.exemption_basis:
+            errors["exemption_basis"] = _("Give the grounds for not disclosing this entry.")
+        if self.disclosure_mode != DisclosureMode.EXEMPT and self.exemption_basis:
+            errors["exemption_basis"] = _("Grounds apply only to entries that are not disclosed.")
+        needs_reason = (
+            self.disclosure_mode != DisclosureMode.ACTIVE or self.audience == Audience.CAMPUS
+        )
+        if needs_reason and not self.restriction_reason.strip():
+            errors["restriction_reason"] = _(
+                "Say why this entry is not disclosed to the public."
+            )
+        if self.validity != Validity.VALID and not self.validity_changed_on:
+            errors["validity_changed_on"] = _("Give the date the entry expired or was repealed.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def year(self):
+        return self.document_date.year if self.document_date else None
+
+    @property
+    def is_restricted(self):
+        return self.disclosure_mode != DisclosureMode.ACTIVE or self.audience != Audience.PUBLIC
+
+
+class DisclosureEntryTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "wagtail_disclosure.DisclosureEntryPage",
+        related_name="tagged_items",
+        on_delete=models.CASCADE,
+    )
+
+
+class DisclosureEntryPage(DisclosureEntryMixin, Page):
+    """The shared base of all entry page types. Not created directly."""
+
+    keywords = ClusterTaggableManager(
+        through=DisclosureEntryTag, blank=True, verbose_name=_("keywords")
+    )
+    channels = ParentalManyToManyField(
+        "wagtail_disclosure.ReleaseChannel",
+        verbose_name=_("also released on"),
+        blank=True,
+        related_name="entries",
+    )
+
+    objects = DisclosureEntryManager()
+
+    metadata_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("checklist_item"),
+                FieldPanel("department"),
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("document_date")]),
+                FieldPanel("publication_date"),
+                FieldPanel("summary"),
+                FieldPanel("keywords"),
+            ],
+            heading=_("Catalogue metadata"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("disclosure_mode"), FieldPanel("audience")]),
+                FieldPanel("exemption_basis"),
+                FieldPanel("restriction_reason"),
+                FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_changed_on")]),
+                FieldPanel("channels", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Disclosure"),
+        ),
+    ]
+    content_panels = (
+        Page.content_panels
+        + metadata_panels
+        + [FieldPanel("body"), InlinePanel("attachments", label=_("Attachments"))]
+    )
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        index.SearchField("index_number"),
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+        index.FilterField("disclosure_mode"),
+        index.FilterField("audience"),
+        index.FilterField("validity"),
+        index.FilterField("department"),
+        index.FilterField("checklist_item"),
+        index.FilterField("document_date"),
+        index.FilterField("publication_date"),
+    ]
+
+    base_form_class = DisclosureEntryForm
+    is_creatable = False
+    parent_page_types = ["wagtail_disclosure.DisclosureCategoryPage"]
+    subpage_types = []
+    exclude_fields_in_copy = ["index_number", "index_site"]
+    template = "wagtail_disclosure/pages/disclosure_entry_page.html"
+
+    class Meta:
+        verbose_name = _("disclosure entry")
+        verbose_name_plural = _("disclosure entries")
+        ordering = ["-publication_date", "-first_published_at"]
+
+    # -- page tree rules ----------------------------------------------------
+
+    @classmethod
+    def can_create_at(cls, parent):
+        if not super().can_create_at(parent):
+            return False
+        return DisclosureCategoryPage.objects.filter(
+            pk=parent.pk, category__key=cls.category_key
+        ).exists()
+
+    # -- saving ----------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        if self.live and not self.publication_date:
+            self.publication_date = timezone.localdate()
+        if self.index_number or not self.path:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            self.assign_index_number()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "index_number", "index_site"}
+            return super().save(*args, **kwargs)
+
+    def assign_index_number(self):
+        """Give the entry its 索引号 from the sequence of its site and prefix."""
+        from wagtail.models import Site
+
+        from ..index_numbers import allocate_index_number
+
+        paths = ancestor_paths(self.path)
+        site = (
+            Site.objects.filter(root_page__path__in=paths)
+            .order_by("-root_page__depth")
+            .first()
+        )
+        org_code = (
+            DisclosureIndexPage.objects.filter(path__in=paths)
+            .exclude(organisation_code="")
+            .order_by("-depth")
+            .values_list("organisation_code", flat=True)
+            .first()
+        ) or get_setting("ORGANISATION_CODE")
+        self.index_site = site
+        self.index_number = allocate_index_number(self, site, org_code)
+
+    # -- serving ---------------------------------------------------------------
+
+    def is_publicly_visible(self):
+        return self.live and not self.is_restricted and not self.get_view_restrictions()
+
+    def serve(self, request, *args, **kwargs):
+        if self.is_restricted and not getattr(request, "is_preview", False):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    @cached_property
+    def category_page(self):
+        return DisclosureCategoryPage.objects.filter(path=self.path[: -self.steplen]).first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = self.attachments.select_related("document")
+        context["category_fields"] = self.get_category_fields()
+        return context
+
+    #: Names of category-specific fields shown in the metadata table.
+    category_field_names = ()
+
+    def get_category_fields(self):
+        rows = []
+        for name in self.category_field_names:
+            field = self._meta.get_field(name)
+            display = getattr(self, f"get_{name}_display", None)
+            value = display() if display and field.choices else getattr(self, name)
+            if value not in (None, ""):
+                rows.append((field.verbose_name, value))
+        return rows
+
+
+class DisclosureAttachment(Orderable):
+    """A document attached to an entry (附件)."""
+
+    page = ParentalKey(
+        DisclosureEntryPage, related_name="attachments", on_delete=models.CASCADE
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("title"), max_length=255, blank=True, help_text=_("Defaults to the document's title.")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title
+
+
+# ---------------------------------------------------------------------------
+# The ten category page types (教办函〔2014〕23号)
+# ---------------------------------------------------------------------------
+
+
+def academic_year_choices():
+    this_year = timezone.localdate().year
+    return [(year, f"{year}–{year + 1}") for year in range(this_year + 1, 1999, -1)]
+
+
+class BasicInformationEntryPage(DisclosureEntryPage):
+    category_key = "basic"
+
+    class Meta:
+        verbose_name = _("basic information entry")
+        verbose_name_plural = _("basic information entries")
+
+
+class AdmissionsEntryPage(DisclosureEntryPage):
+    category_key = "admissions"
+    category_field_names = ("admission_year", "education_level")
+
+    admission_year = models.PositiveSmallIntegerField(
+        _("admission year"), null=True, blank=True, help_text=_("招生年份, e.g. 2026")
+    )
+    education_level = models.CharField(
+        _("level"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+
+    content_panels = DisclosureEntryPage.content_panels + [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("admission_year"), FieldPanel("education_level")])],
+            heading=_("Admissions"),
+        )
+    ]
+    search_fields = DisclosureEntryPage.search_fields + [
+        index.FilterField("admission_year"),
+        index.FilterField("education_level"),
+    ]
+
+    class Meta:
+        verbose_name = _("admissions entry")
+        verbose_name_plural = _("admissions entries")
+
+
+class FinanceEntryPage(DisclosureEntryPage):
+    category_key = "finance"
+    category_field_names = ("fiscal_year", "finance_document_type")
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), null=True, blank=True, help_text=_("预决算年度, e.g. 2026")
+    )
+    finance_document_type = models.CharField(
+        _("type"), max_length=20, choices=FinanceDocumentType.choices, blank=True
+    )
+
+    content_panels = DisclosureEntryPage.content_panels + [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("fiscal_year"), FieldPanel("finance_document_type")])],
+            heading=_("Finance"),
+        )
+    ]
+    search_fields = DisclosureEntryPage.search_fields + [
+        index.FilterField("fiscal_year"),
+        index.FilterField("finance_document_type"),
+    ]
+
+    class Meta:
+        verbose_name = _("finance, assets and fees entry")
+        verbose_name_plural = _("finance, assets and fees entries")
+
+
+class PersonnelEntryPage(DisclosureEntryPage):
+    category_key = "personnel"
+
+    class Meta:
+        verbose_name = _("personnel entry")
+        verbose_name_plural = _("personnel entries")
+
+
+class TeachingQualityEntryPage(DisclosureEntryPage):
+    category_key = "teaching"
+    category_field_names = ("academic_year",)
+
+    academic_year = models.PositiveSmallIntegerField(
+        _("academic year"),
+        null=True,
+        blank=True,
+        choices=academic_year_choices,
+        help_text=_("The academic year (1 September to 31 August) the entry reports on."),
+    )
+
+    content_panels = DisclosureEntryPage.content_panels + [
+        MultiFieldPanel([FieldPanel("academic_year")], heading=_("Teaching quality"))
+    ]
+    search_fields = DisclosureEntryPage.search_fields + [index.FilterField("academic_year")]
+
+    class Meta:
+        verbose_name = _("teaching quality entry")
+        verbose_name_plural = _("teaching quality entries")
+
+
+class StudentAffairsEntryPage(DisclosureEntryPage):
+    category_key = "students"
+
+    class Meta:
+        verbose_name = _("student affairs entry")
+        verbose_name_plural = _("student affairs entries")
+
+
+class AcademicIntegrityEntryPage(DisclosureEntryPage):
+    category_key = "integrity"
+
+    class Meta:
+        verbose_name = _("academic integrity entry")
+        verbose_name_plural = _("academic integrity entries")
+
+
+class DegreesEntryPage(DisclosureEntryPage):
+    category_key = "degrees"
+
+    class Meta:
+        verbose_name = _("degrees and disciplines entry")
+        verbose_name_plural = _("degrees and disciplines entries")
+
+
+class InternationalEntryPage(DisclosureEntryPage):
+    category_key = "international"
+
+    class Meta:
+        verbose_name = _("international exchange entry")
+        verbose_name_plural = _("international exchange entries")
+
+
+class OtherEntryPage(DisclosureEntryPage):
+    category_key = "other"
+
+    class Meta:
+        verbose_name = _("other entry")
+        verbose_name_plural = _("other entries")
+
+
+ENTRY_PAGE_TYPES = [
+    BasicInformationEntryPage,
+    AdmissionsEntryPage,
+    FinanceEntryPage,
+    PersonnelEntryPage,
+    TeachingQualityEntryPage,
+    StudentAffairsEntryPage,
+    AcademicIntegrityEntryPage,
+    DegreesEntryPage,
+    InternationalEntryPage,
+    OtherEntryPage,
+]
+
+
+def entry_page_type_for(category_key):
+    """The concrete entry page type bound to a checklist category key."""
+    for model in ENTRY_PAGE_TYPES:
+        if model.category_key == category_key:
+            return model
+    raise LookupError(f"No entry page type for category key {category_key!r}")
+
+
+__all__ = [
+    "DisclosureIndexPage",
+    "DisclosureGuidePage",
+    "DisclosureCategoryPage",
+    "DisclosureEntryMixin",
+    "DisclosureEntryPage",
+    "DisclosureEntryTag",
+    "DisclosureAttachment",
+    "ENTRY_PAGE_TYPES",
+    "entry_page_type_for",
+    *[m.__name__ for m in ENTRY_PAGE_TYPES],
+]
