@@ -1,0 +1,35 @@
+"""Setting up a disclosure section: one category page per checklist category."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import ChecklistCategory, DisclosureCategoryPage
+
+
+def category_slug(category):
+    return slugify(category.key) or f"category-{category.number}"
+
+
+@transaction.atomic
+def ensure_category_pages(section, publish=True):
+    """Create the missing category pages under ``section`` (a DisclosureIndexPage).
+
+    Returns the list of pages created. Existing category pages are left untouched, so
+    this is safe to run again, for example after a checklist gains a category.
+    """
+    existing = set(
+        DisclosureCategoryPage.objects.child_of(section).values_list("category_id", flat=True)
+    )
+    created = []
+    for category in ChecklistCategory.objects.filter(checklist_id=section.checklist_id):
+        if category.pk in existing:
+            continue
+        page = DisclosureCategoryPage(
+            title=category.title, slug=category_slug(category), category=category
+        )
+        section.add_child(instance=page)
+        revision = page.save_revision()
+        if publish:
+            revision.publish()
+        created.append(page)
+    return created
