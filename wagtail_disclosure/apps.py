@@ -10,3 +10,9 @@ class WagtailDisclosureAppConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .compat import register_permission_policy
+        from .models import ChecklistItem
+        from .permissions import checklist_item_permission_policy
+
+        if register_permission_policy is not None:  # Wagtail 8.0+
+            register_permission_policy(ChecklistItem, checklist_item_permission_policy)

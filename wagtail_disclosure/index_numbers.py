@@ -69,9 +69,13 @@ def sequence_key(pattern, values):
     for literal, name, spec, conversion in parse_pattern(pattern):
         key_parts.append(literal)
         if name and name != "serial":
-            field = "{" + name + ("!" + conversion if conversion else "") + (
-                ":" + spec if spec else ""
-            ) + "}"
+            field = (
+                "{"
+                + name
+                + ("!" + conversion if conversion else "")
+                + (":" + spec if spec else "")
+                + "}"
+            )
             key_parts.append(field.format(**values))
         elif name == "serial":
             key_parts.append("#")
@@ -87,9 +91,7 @@ def next_serial(site, key):
             site=site, key=key
         )
         IndexNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
-        return IndexNumberSequence.objects.values_list("last_value", flat=True).get(
-            pk=sequence.pk
-        )
+        return IndexNumberSequence.objects.values_list("last_value", flat=True).get(pk=sequence.pk)
 
 
 def allocate_index_number(entry, site, org_code):

@@ -33,3 +33,14 @@ def ensure_category_pages(section, publish=True):
             revision.publish()
         created.append(page)
     return created
+
+
+def ensure_category_pages_after_create(request, page):
+    """``after_create_page`` hook: a new section gets its category pages at once.
+
+    They are published only when the section itself is live.
+    """
+    from .models import DisclosureIndexPage
+
+    if isinstance(page.specific, DisclosureIndexPage):
+        ensure_category_pages(page.specific, publish=page.live)

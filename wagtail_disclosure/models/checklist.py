@@ -198,10 +198,16 @@ class ChecklistItem(index.Indexed, models.Model):
             if clash.exists():
                 errors["code"] = _("Another item of this checklist already uses this code.")
         if self.is_official and self.pk:
-            stored = ChecklistItem.objects.filter(pk=self.pk).values(
-                *(f"{name}_id" if name in ("category", "parent") else name
-                  for name in self.OFFICIAL_FIELDS)
-            ).first()
+            stored = (
+                ChecklistItem.objects.filter(pk=self.pk)
+                .values(
+                    *(
+                        f"{name}_id" if name in ("category", "parent") else name
+                        for name in self.OFFICIAL_FIELDS
+                    )
+                )
+                .first()
+            )
             for name in self.OFFICIAL_FIELDS:
                 attname = f"{name}_id" if name in ("category", "parent") else name
                 if stored and stored[attname] != getattr(self, attname):

@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.coreutils import camelcase_to_underscore
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
@@ -83,7 +84,10 @@ class DisclosureIndexPage(Page):
         ),
     ]
 
-    subpage_types = ["wagtail_disclosure.DisclosureCategoryPage", "wagtail_disclosure.DisclosureGuidePage"]
+    subpage_types = [
+        "wagtail_disclosure.DisclosureCategoryPage",
+        "wagtail_disclosure.DisclosureGuidePage",
+    ]
     template = "wagtail_disclosure/pages/disclosure_index_page.html"
 
     class Meta:
@@ -100,9 +104,7 @@ class DisclosureIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = build_catalogue(self)
-        context["guide_page"] = (
-            DisclosureGuidePage.objects.child_of(self).live().public().first()
-        )
+        context["guide_page"] = DisclosureGuidePage.objects.child_of(self).live().public().first()
         return context
 
 
@@ -160,15 +162,11 @@ class DisclosureCategoryPageForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         category = cleaned_data.get("category")
         if category and isinstance(self.section, DisclosureIndexPage):
-            taken = DisclosureCategoryPage.objects.child_of(self.section).filter(
-                category=category
-            )
+            taken = DisclosureCategoryPage.objects.child_of(self.section).filter(category=category)
             if self.instance.pk:
                 taken = taken.exclude(pk=self.instance.pk)
             if taken.exists():
-                self.add_error(
-                    "category", _("This section already has a page for this category.")
-                )
+                self.add_error("category", _("This section already has a page for this category."))
         return cleaned_data
 
 
@@ -234,8 +232,10 @@ class DisclosureEntryQuerySet(PageQuerySet):
         This is the one definition of "public" used by the catalogue, listings, and
         (in later releases) search, feeds and the API.
         """
-        return self.live().public().filter(
-            disclosure_mode=DisclosureMode.ACTIVE, audience=Audience.PUBLIC
+        return (
+            self.live()
+            .public()
+            .filter(disclosure_mode=DisclosureMode.ACTIVE, audience=Audience.PUBLIC)
         )
 
 
@@ -290,7 +290,11 @@ class DisclosureEntryMixin(models.Model):
         help_text=_("索引号, generated when the entry is created."),
     )
     index_site = models.ForeignKey(
-        "wagtailcore.Site", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        "wagtailcore.Site",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     document_number = models.CharField(
@@ -342,11 +346,14 @@ class DisclosureEntryMixin(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.checklist_item_id and self.category_key:
-            if self.checklist_item.category.key != self.category_key:
-                errors["checklist_item"] = _(
-                    "Choose an item of the category this page type belongs to."
-                )
+        if (
+            self.checklist_item_id
+            and self.category_key
+            and self.checklist_item.category.key != self.category_key
+        ):
+            errors["checklist_item"] = _(
+                "Choose an item of the category this page type belongs to."
+            )
         if self.disclosure_mode == DisclosureMode.EXEMPT and not self.exemption_basis:
             errors["exemption_basis"] = _("Give the grounds for not disclosing this entry.")
         if self.disclosure_mode != DisclosureMode.EXEMPT and self.exemption_basis:
@@ -355,9 +362,7 @@ class DisclosureEntryMixin(models.Model):
             self.disclosure_mode != DisclosureMode.ACTIVE or self.audience == Audience.CAMPUS
         )
         if needs_reason and not self.restriction_reason.strip():
-            errors["restriction_reason"] = _(
-                "Say why this entry is not disclosed to the public."
-            )
+            errors["restriction_reason"] = _("Say why this entry is not disclosed to the public.")
         if self.validity != Validity.VALID and not self.validity_changed_on:
             errors["validity_changed_on"] = _("Give the date the entry expired or was repealed.")
         if errors:
@@ -443,7 +448,8 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     parent_page_types = ["wagtail_disclosure.DisclosureCategoryPage"]
     subpage_types = []
     exclude_fields_in_copy = ["index_number", "index_site"]
-    template = "wagtail_disclosure/pages/disclosure_entry_page.html"
+    #: Template every entry type falls back to; see ``get_template``.
+    entry_template = "wagtail_disclosure/pages/disclosure_entry_page.html"
 
     class Meta:
         verbose_name = _("disclosure entry")
@@ -480,11 +486,7 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         from ..index_numbers import allocate_index_number
 
         paths = ancestor_paths(self.path)
-        site = (
-            Site.objects.filter(root_page__path__in=paths)
-            .order_by("-root_page__depth")
-            .first()
-        )
+        site = Site.objects.filter(root_page__path__in=paths).order_by("-root_page__depth").first()
         org_code = (
             DisclosureIndexPage.objects.filter(path__in=paths)
             .exclude(organisation_code="")
@@ -499,6 +501,14 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     def is_publicly_visible(self):
         return self.live and not self.is_restricted and not self.get_view_restrictions()
+
+    def get_template(self, request, *args, **kwargs):
+        """A page type's own template if the site has one, else the shared entry template.
+
+        ``AdmissionsEntryPage`` looks for ``wagtail_disclosure/pages/admissions_entry_page.html``.
+        """
+        own = f"{self._meta.app_label}/pages/{camelcase_to_underscore(type(self).__name__)}.html"
+        return [own, self.entry_template]
 
     def serve(self, request, *args, **kwargs):
         if self.is_restricted and not getattr(request, "is_preview", False):
@@ -532,9 +542,7 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 class DisclosureAttachment(Orderable):
     """A document attached to an entry (附件)."""
 
-    page = ParentalKey(
-        DisclosureEntryPage, related_name="attachments", on_delete=models.CASCADE
-    )
+    page = ParentalKey(DisclosureEntryPage, related_name="attachments", on_delete=models.CASCADE)
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("document"),

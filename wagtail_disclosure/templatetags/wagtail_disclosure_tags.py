@@ -1,0 +1,40 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_info
+
+from ..models import DisclosureIndexPage
+
+register = template.Library()
+
+
+@register.inclusion_tag("wagtail_disclosure/includes/language_switch.html", takes_context=True)
+def disclosure_language_switch(context):
+    """A form to switch language; renders nothing when ``set_language`` is not routed."""
+    from django.conf import settings
+
+    try:
+        action = reverse("set_language")
+    except NoReverseMatch:
+        action = None
+    request = context.get("request")
+    languages = [
+        (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+    ]
+    return {
+        "action": action,
+        "languages": languages,
+        "current": getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        "next": request.get_full_path() if request else "/",
+    }
+
+
+@register.simple_tag
+def disclosure_section_of(page):
+    """The DisclosureIndexPage a page belongs to (itself, or its nearest ancestor)."""
+    if isinstance(page, DisclosureIndexPage):
+        return page
+    return (
+        DisclosureIndexPage.objects.ancestor_of(page).order_by("-depth").first()
+        if page is not None
+        else None
+    )

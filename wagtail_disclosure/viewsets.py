@@ -1,0 +1,108 @@
+"""Admin screens for the non-page models, built on Wagtail's ModelViewSet."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .compat import HAS_POLICY_REGISTRY
+from .forms import ChecklistItemForm
+from .models import Checklist, ChecklistItem, Department, ReleaseChannel
+from .permissions import checklist_item_permission_policy
+
+
+class DepartmentViewSet(ModelViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    add_to_admin_menu = False
+    list_display = ["name", "short_code", "parent", "contact_person", "phone", "is_active"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["name", "short_code", "contact_person"]
+    ordering = ["sort_order", "name"]
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_code")]),
+        FieldPanel("parent"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_person"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldPanel("address"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldRowPanel([FieldPanel("sort_order"), FieldPanel("is_active")]),
+    ]
+
+
+class ChecklistItemViewSet(ModelViewSet):
+    model = ChecklistItem
+    icon = "list-ol"
+    menu_label = _("Checklist items")
+    add_to_admin_menu = False
+    list_display = ["code", "title", "category", "default_department", "update_rule", "is_official"]
+    list_filter = [
+        "category__checklist",
+        "category",
+        "update_rule",
+        "is_official",
+        "default_department",
+    ]
+    search_fields = ["code", "title", "description"]
+    ordering = ["category__checklist", "number", "code"]
+    list_per_page = 60
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("category"),
+            FieldPanel("parent"),
+            FieldRowPanel([FieldPanel("number"), FieldPanel("code")]),
+            FieldPanel("title"),
+            FieldPanel("description"),
+            FieldPanel("related_regulations"),
+            FieldPanel("default_department"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("update_rule"),
+                    FieldRowPanel(
+                        [FieldPanel("update_within_working_days"), FieldPanel("update_month")]
+                    ),
+                ],
+                heading=_("Updating"),
+            ),
+            FieldPanel("not_applicable_reason"),
+        ],
+        base_form_class=ChecklistItemForm,
+    )
+
+    if not HAS_POLICY_REGISTRY:  # Wagtail 7.4: the viewset carries the policy
+        permission_policy = checklist_item_permission_policy
+
+
+class ChecklistViewSet(ModelViewSet):
+    model = Checklist
+    icon = "list-ul"
+    menu_label = _("Checklists")
+    add_to_admin_menu = False
+    list_display = ["title", "code", "document_number", "issued_on", "is_official"]
+    search_fields = ["title", "code", "document_number"]
+    copy_view_enabled = False
+    form_fields = ["code", "title", "document_number", "issued_by", "issued_on", "description"]
+
+
+class ReleaseChannelViewSet(ModelViewSet):
+    model = ReleaseChannel
+    icon = "globe"
+    menu_label = _("Release channels")
+    add_to_admin_menu = False
+    list_display = ["name", "code", "sort_order"]
+    copy_view_enabled = False
+    form_fields = ["code", "name", "sort_order"]
+
+
+class DisclosureViewSetGroup(ViewSetGroup):
+    menu_label = _("Disclosure")
+    menu_icon = "folder-open-inverse"
+    menu_order = 250
+    items = (DepartmentViewSet, ChecklistItemViewSet, ChecklistViewSet, ReleaseChannelViewSet)
