@@ -1,7 +1,9 @@
 """Admin screens for the non-page models, built on Wagtail's ModelViewSet."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -12,6 +14,7 @@ from .permissions import checklist_item_permission_policy
 
 
 class DepartmentViewSet(ModelViewSet):
+    name = "disclosure_departments"
     model = Department
     icon = "group"
     menu_label = _("Departments")
@@ -36,7 +39,17 @@ class DepartmentViewSet(ModelViewSet):
     ]
 
 
+class ChecklistItemDeleteView(DeleteView):
+    """Asks the permission policy about the item itself: official items are never deleted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission_for_instance("delete", self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ChecklistItemViewSet(ModelViewSet):
+    name = "disclosure_checklist_items"
     model = ChecklistItem
     icon = "list-ol"
     menu_label = _("Checklist items")
@@ -52,6 +65,7 @@ class ChecklistItemViewSet(ModelViewSet):
     search_fields = ["code", "title", "description"]
     ordering = ["category__checklist", "number", "code"]
     list_per_page = 60
+    delete_view_class = ChecklistItemDeleteView
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
@@ -81,6 +95,7 @@ class ChecklistItemViewSet(ModelViewSet):
 
 
 class ChecklistViewSet(ModelViewSet):
+    name = "disclosure_checklists"
     model = Checklist
     icon = "list-ul"
     menu_label = _("Checklists")
@@ -92,6 +107,7 @@ class ChecklistViewSet(ModelViewSet):
 
 
 class ReleaseChannelViewSet(ModelViewSet):
+    name = "disclosure_channels"
     model = ReleaseChannel
     icon = "globe"
     menu_label = _("Release channels")

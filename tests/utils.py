@@ -1,0 +1,55 @@
+"""Builders shared by the tests: real models, saved through Wagtail's own APIs."""
+
+import itertools
+
+from wagtail.models import Page, Site
+
+from wagtail_disclosure.models import (
+    ChecklistItem,
+    Department,
+    DisclosureCategoryPage,
+    DisclosureIndexPage,
+    entry_page_type_for,
+)
+from wagtail_disclosure.sections import ensure_category_pages
+
+_counter = itertools.count(1)
+
+
+def make_department(short_code="JWC", name="教务处", **fields):
+    department, _ = Department.objects.get_or_create(
+        short_code=short_code, defaults={"name": name, **fields}
+    )
+    return department
+
+
+def make_section(slug="xxgk", title="信息公开", site_root=True, **fields):
+    """A live DisclosureIndexPage with its category pages; the default site's root if asked."""
+    root = Page.get_first_root_node()
+    section = root.add_child(instance=DisclosureIndexPage(title=title, slug=slug, **fields))
+    ensure_category_pages(section)
+    if site_root:
+        Site.objects.filter(is_default_site=True).update(root_page=section)
+    return section
+
+
+def category_page(section, key):
+    return DisclosureCategoryPage.objects.child_of(section).get(category__key=key)
+
+
+def make_entry(section, key="admissions", item_code=None, publish=True, department=None, **fields):
+    """An entry of the page type bound to ``key``, under the section's category page."""
+    parent = category_page(section, key)
+    items = ChecklistItem.objects.filter(category_id=parent.category_id)
+    item = items.get(code=item_code) if item_code else items.order_by("number").first()
+    model = entry_page_type_for(key)
+    number = next(_counter)
+    fields.setdefault("title", f"条目 {number}")
+    fields.setdefault("slug", f"entry-{number}")
+    entry = model(checklist_item=item, department=department or make_department(), **fields)
+    parent.add_child(instance=entry)
+    revision = entry.save_revision()
+    if publish:
+        revision.publish()
+        entry.refresh_from_db()
+    return entry
