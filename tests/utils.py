@@ -1,5 +1,6 @@
 """Builders shared by the tests: real models, saved through Wagtail's own APIs."""
 
+import datetime
 import itertools
 
 from wagtail.models import Page, Site
@@ -46,6 +47,10 @@ def make_entry(section, key="admissions", item_code=None, publish=True, departme
     number = next(_counter)
     fields.setdefault("title", f"条目 {number}")
     fields.setdefault("slug", f"entry-{number}")
+    for name, value in fields.items():
+        if name.endswith(("_date", "_on")) and isinstance(value, str):
+            fields[name] = datetime.date.fromisoformat(value)
+    fields["live"] = False  # as the admin does: a page goes live when a revision is published
     entry = model(checklist_item=item, department=department or make_department(), **fields)
     parent.add_child(instance=entry)
     revision = entry.save_revision()

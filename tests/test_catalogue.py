@@ -1,0 +1,163 @@
+"""The public catalogue (信息公开目录): content, honest statuses and constant query cost."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from tests.utils import category_page, make_department, make_entry, make_section
+from wagtail_disclosure.catalogue import ItemStatus, build_catalogue
+from wagtail_disclosure.models import (
+    ChecklistItem,
+    DisclosureEntryPage,
+    entry_page_type_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def section():
+    return make_section()
+
+
+def rows_by_code(catalogue):
+    rows = {}
+    for group in catalogue:
+        for row in group.items:
+            rows[row.item.code] = row
+            for sub in row.sub_items:
+                rows[sub.item.code] = sub
+    return rows
+
+
+def test_catalogue_lists_all_ten_categories_and_fifty_items(section, client):
+    catalogue = build_catalogue(section)
+    assert [g.category.number for g in catalogue] == list(range(1, 11))
+    assert sum(len(g.items) for g in catalogue) == 50
+    assert all(g.page is not None for g in catalogue)
+    html = client.get("/").content.decode()
+    for item in ChecklistItem.objects.for_checklist(section.checklist):
+        assert item.title in html
+    for group in catalogue:
+        assert group.category.title in html
+
+
+def test_statuses_are_honest(section):
+    make_entry(section, key="admissions", item_code="7")
+    make_entry(
+        section, key="admissions", item_code="8", audience="campus", restriction_reason="仅校内"
+    )
+    make_entry(section, key="admissions", item_code="9", publish=False)
+    ChecklistItem.objects.filter(code="47", category__checklist=section.checklist).update(
+        not_applicable_reason="本校没有中外合作办学项目。"
+    )
+    rows = rows_by_code(build_catalogue(section))
+    assert rows["7"].status == ItemStatus.PUBLISHED
+    # A campus-only entry or a draft does not make an item "published".
+    assert rows["8"].status == ItemStatus.NOT_YET_PUBLISHED
+    assert rows["9"].status == ItemStatus.NOT_YET_PUBLISHED
+    assert rows["47"].status == ItemStatus.NOT_APPLICABLE
+
+
+def test_not_applicable_item_with_an_entry_counts_as_published(section):
+    ChecklistItem.objects.filter(code="47", category__checklist=section.checklist).update(
+        not_applicable_reason="暂无"
+    )
+    make_entry(section, key="international", item_code="47")
+    assert rows_by_code(build_catalogue(section))["47"].status == ItemStatus.PUBLISHED
+
+
+def test_latest_entries_are_newest_first_and_limited(section, settings):
+    settings.WAGTAIL_DISCLOSURE_CATALOGUE_LATEST_ENTRIES = 2
+    for day in (1, 3, 2):
+        make_entry(
+            section,
+            key="finance",
+            item_code="21",
+            title=f"收费标准 {day}",
+            publication_date=f"2026-03-0{day}",
+        )
+    row = rows_by_code(build_catalogue(section))["21"]
+    assert row.entry_count == 3
+    assert [e.title for e in row.latest_entries] == ["收费标准 3", "收费标准 2"]
+    assert row.last_updated is not None
+
+
+def test_department_shown_is_the_latest_entrys_or_the_items_default(section):
+    finance_office = make_department("CWC", "财务处")
+    ChecklistItem.objects.filter(code="15", category__checklist=section.checklist).update(
+        default_department=finance_office
+    )
+    rows = rows_by_code(build_catalogue(section))
+    assert rows["15"].department == finance_office
+    assets = make_department("ZCZX", "资产管理中心")
+    make_entry(section, key="finance", item_code="15", department=assets)
+    assert rows_by_code(build_catalogue(section))["15"].department == assets
+
+
+def test_sub_items_nest_under_their_parent(section):
+    parent = ChecklistItem.objects.get(category__checklist=section.checklist, code="1")
+    ChecklistItem.objects.create(
+        category=parent.category, parent=parent, number=101, code="1.1", title="办学基本情况"
+    )
+    catalogue = build_catalogue(section)
+    basic = catalogue[0]
+    assert [row.item.code for row in basic.items] == ["1", "2", "3", "4", "5", "6"]
+    assert [row.item.code for row in basic.items[0].sub_items] == ["1.1"]
+
+
+def test_view_restricted_entries_are_left_out(section, client):
+    entry = make_entry(section, key="other", item_code="49", title="仅限登录查看的整改情况")
+    PageViewRestriction.objects.create(page=entry, restriction_type=PageViewRestriction.LOGIN)
+    assert rows_by_code(build_catalogue(section))["49"].status == ItemStatus.NOT_YET_PUBLISHED
+    assert "仅限登录查看的整改情况" not in client.get("/").content.decode()
+
+
+def test_category_page_lists_items_and_filters_entries(section, client):
+    make_entry(section, key="students", item_code="36", title="学籍管理办法（修订）")
+    make_entry(section, key="students", item_code="38", title="2026年奖惩细则")
+    page = category_page(section, "students")
+    html = client.get(page.url).content.decode()
+    assert "学籍管理办法（修订）" in html and "2026年奖惩细则" in html
+    html = client.get(page.url + "?item=36").content.decode()
+    assert "学籍管理办法（修订）" in html and "2026年奖惩细则" not in html
+    assert client.get(page.url + "?page=999").status_code == 200
+    assert client.get(page.url + "?page=abc").status_code == 200
+
+
+def bulk_entries(section, count):
+    """Create ``count`` published entries spread over every item of the checklist."""
+    items = list(ChecklistItem.objects.for_checklist(section.checklist).select_related("category"))
+    parents = {item.category.key: category_page(section, item.category.key) for item in items}
+    department = make_department()
+    existing = DisclosureEntryPage.objects.count()
+    for n in range(existing, existing + count):
+        item = items[n % len(items)]
+        model = entry_page_type_for(item.category.key)
+        entry = model(
+            title=f"批量条目 {n}",
+            slug=f"bulk-{n}",
+            checklist_item=item,
+            department=department,
+            live=True,
+        )
+        parents[item.category.key].add_child(instance=entry)
+
+
+def count_catalogue_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_catalogue_query_count_does_not_grow_with_entries(section, client):
+    bulk_entries(section, 50)
+    client.get("/")  # warm per-process caches (content types, site root paths)
+    small = count_catalogue_queries(client)
+    bulk_entries(section, 1950)
+    assert DisclosureEntryPage.objects.count() == 2000
+    large = count_catalogue_queries(client)
+    assert small == large, f"{small} queries with 50 entries, {large} with 2,000"
+    assert large <= 15
