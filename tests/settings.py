@@ -12,6 +12,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 
 INSTALLED_APPS = [
+    "tests.testapp",  # the worked example of docs/extending.md
     "wagtail_disclosure",
     "wagtail.contrib.table_block",
     "wagtail.contrib.forms",

@@ -32,7 +32,10 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(DisclosureGuidePage, set())
 
     def test_entries_live_only_under_category_pages(self):
-        self.assertAllowedSubpageTypes(DisclosureCategoryPage, set(ENTRY_PAGE_TYPES))
+        allowed = set(DisclosureCategoryPage.allowed_subpage_models())
+        self.assertTrue(set(ENTRY_PAGE_TYPES) <= allowed)
+        self.assertTrue(all(issubclass(m, DisclosureEntryPage) for m in allowed))
+        self.assertNotIn(DisclosureEntryPage, allowed)
         for model in ENTRY_PAGE_TYPES:
             self.assertAllowedParentPageTypes(model, {DisclosureCategoryPage})
             self.assertCanNotCreateAt(DisclosureIndexPage, model)
@@ -50,6 +53,18 @@ class PageTreeRulesTests(WagtailPageTestCase):
             parent = category_page(section, category.key)
             allowed = {m for m in ENTRY_PAGE_TYPES if m.can_create_at(parent)}
             self.assertEqual({m.category_key for m in allowed}, {category.key})
+
+    def test_entries_cannot_be_moved_to_another_category(self):
+        section = make_section()
+        entry = make_entry(section, key="admissions")
+        self.assertFalse(entry.specific.can_move_to(category_page(section, "finance")))
+        self.assertTrue(entry.specific.can_move_to(category_page(section, "admissions")))
+        other = make_section(slug="xxgk2", site_root=False)
+        self.assertTrue(entry.specific.can_move_to(category_page(other, "admissions")))
+        self.user = self.login()
+        url = reverse("wagtailadmin_pages:move_confirm", args=[entry.pk, category_page(section, "finance").pk])
+        self.client.post(url)
+        self.assertEqual(entry.get_parent().pk, category_page(section, "admissions").pk)
 
     def test_one_guide_per_section(self):
         section = make_section()

@@ -30,7 +30,9 @@ def make_section(slug="xxgk", title="信息公开", site_root=True, **fields):
     section = root.add_child(instance=DisclosureIndexPage(title=title, slug=slug, **fields))
     ensure_category_pages(section)
     if site_root:
-        Site.objects.filter(is_default_site=True).update(root_page=section)
+        site = Site.objects.get(is_default_site=True)
+        site.root_page = section
+        site.save()  # save(), not update(): clears Wagtail's cached site root paths
     return section
 
 

@@ -22,7 +22,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, get_page_models
 from wagtail.search import index
 
 from ..blocks import DisclosureBodyBlock, GuideBodyBlock
@@ -185,24 +185,26 @@ class DisclosureCategoryPage(Page):
     base_form_class = DisclosureCategoryPageForm
 
     parent_page_types = ["wagtail_disclosure.DisclosureIndexPage"]
-    # The entry page types; each one is only creatable under the page of its category.
-    subpage_types = [
-        "wagtail_disclosure.BasicInformationEntryPage",
-        "wagtail_disclosure.AdmissionsEntryPage",
-        "wagtail_disclosure.FinanceEntryPage",
-        "wagtail_disclosure.PersonnelEntryPage",
-        "wagtail_disclosure.TeachingQualityEntryPage",
-        "wagtail_disclosure.StudentAffairsEntryPage",
-        "wagtail_disclosure.AcademicIntegrityEntryPage",
-        "wagtail_disclosure.DegreesEntryPage",
-        "wagtail_disclosure.InternationalEntryPage",
-        "wagtail_disclosure.OtherEntryPage",
-    ]
     template = "wagtail_disclosure/pages/disclosure_category_page.html"
 
     class Meta:
         verbose_name = _("disclosure category")
         verbose_name_plural = _("disclosure categories")
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """Every entry page type, including those other apps build on ours.
+
+        Each is then only creatable under the page of its own category
+        (``DisclosureEntryPage.can_create_at``).
+        """
+        if cls._clean_subpage_models is None:
+            cls._clean_subpage_models = [
+                model
+                for model in get_page_models()
+                if issubclass(model, DisclosureEntryPage) and model.is_creatable
+            ]
+        return cls._clean_subpage_models
 
     def get_context(self, request, *args, **kwargs):
         from ..catalogue import build_category_listing
@@ -459,12 +461,17 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     # -- page tree rules ----------------------------------------------------
 
     @classmethod
-    def can_create_at(cls, parent):
-        if not super().can_create_at(parent):
-            return False
+    def is_category_page_of_mine(cls, parent):
         return DisclosureCategoryPage.objects.filter(
             pk=parent.pk, category__key=cls.category_key
         ).exists()
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and cls.is_category_page_of_mine(parent)
+
+    def can_move_to(self, parent):
+        return super().can_move_to(parent) and self.is_category_page_of_mine(parent)
 
     # -- saving ----------------------------------------------------------------
 

@@ -22,6 +22,13 @@ class IndexNumberSequence(models.Model):
             models.UniqueConstraint(
                 fields=["site", "key"], name="wagtail_disclosure_sequence_unique"
             ),
+            # NULLs are distinct in a unique index: pages outside any site share one
+            # sequence per prefix through this partial index.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(site__isnull=True),
+                name="wagtail_disclosure_sequence_no_site_unique",
+            ),
         ]
 
     def __str__(self):
