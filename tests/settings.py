@@ -1,11 +1,14 @@
 """Settings for the test suite: SQLite by default, PostgreSQL when DATABASE_URL is set."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
+# The example site's demo_content app is tested too (tests/test_demo_data.py).
+sys.path.insert(0, str(BASE_DIR.parent / "example_site"))
 
 SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
@@ -13,6 +16,7 @@ ALLOWED_HOSTS = ["*"]
 
 INSTALLED_APPS = [
     "tests.testapp",  # the worked example of docs/extending.md
+    "demo_content",  # example_site's demo data command
     "wagtail_disclosure",
     "wagtail.contrib.table_block",
     "wagtail.contrib.forms",

@@ -87,6 +87,23 @@ class AdminCreationTests(WagtailPageTestCase):
         self.assertEqual(pages.count(), 10)
         self.assertEqual(pages.live().count(), 10)
 
+    def test_a_draft_section_gets_draft_categories_published_with_it(self):
+        root = Page.get_first_root_node()
+        data = nested_form_data({"title": "信息公开", "slug": "draft-section", "intro": rich_text("")})
+        response = self.client.post(
+            reverse("wagtailadmin_pages:add", args=("wagtail_disclosure", "disclosureindexpage", root.pk)),
+            data,
+        )
+        self.assertEqual(response.status_code, 302)
+        section = DisclosureIndexPage.objects.get(slug="draft-section")
+        self.assertFalse(section.live)
+        pages = DisclosureCategoryPage.objects.child_of(section)
+        self.assertEqual((pages.count(), pages.live().count()), (10, 0))
+        data["action-publish"] = "action-publish"
+        response = self.client.post(reverse("wagtailadmin_pages:edit", args=[section.pk]), data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(pages.live().count(), 10)
+
     def test_creating_an_entry_in_the_admin_gives_it_an_index_number(self):
         section = make_section(organisation_code="10487")
         department = make_department()

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -8,7 +9,7 @@ from wagtail.images.blocks import ImageBlock
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"))
     level = blocks.ChoiceBlock(
-        label=_("level"), choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2"
+        label=pgettext_lazy("heading", "level"), choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2"
     )
 
     class Meta:

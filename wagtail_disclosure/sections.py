@@ -25,7 +25,7 @@ def ensure_category_pages(section, publish=True):
         if category.pk in existing:
             continue
         page = DisclosureCategoryPage(
-            title=category.title, slug=category_slug(category), category=category
+            title=category.title, slug=category_slug(category), category=category, live=False
         )
         section.add_child(instance=page)
         revision = page.save_revision()
@@ -44,3 +44,17 @@ def ensure_category_pages_after_create(request, page):
 
     if isinstance(page.specific, DisclosureIndexPage):
         ensure_category_pages(page.specific, publish=page.live)
+
+
+def publish_category_pages_after_publish(request, page):
+    """``after_publish_page`` hook: publishing a section publishes its category pages
+    that were never published (those created while the section was a draft)."""
+    from .models import DisclosureIndexPage
+
+    section = page.specific
+    if not isinstance(section, DisclosureIndexPage):
+        return
+    ensure_category_pages(section)
+    pending = DisclosureCategoryPage.objects.child_of(section).filter(first_published_at=None)
+    for category_page in pending:
+        category_page.save_revision().publish()

@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from .sections import ensure_category_pages_after_create
+from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
 from .viewsets import DisclosureViewSetGroup
 
 
@@ -12,3 +12,4 @@ def register_disclosure_viewsets():
 
 
 hooks.register("after_create_page", ensure_category_pages_after_create)
+hooks.register("after_publish_page", publish_category_pages_after_publish)

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('related_regulations', models.TextField(blank=True, help_text='The documents that set out what this item requires (有关文件), one per line.', verbose_name='related regulations')),
                 ('update_rule', models.CharField(choices=[('on_change', 'Within N working days of being made or changed'), ('yearly', 'Once a year, by a given month'), ('admission_cycle', 'Each admission cycle'), ('as_needed', 'As needed')], default='on_change', max_length=20, verbose_name='update rule')),
-                ('update_within_working_days', models.PositiveSmallIntegerField(default=20, help_text="For 'on change' items: the number of working days allowed.", verbose_name='update within (working days)')),
+                ('update_within_working_days', models.PositiveSmallIntegerField(default=20, help_text='For items updated within N working days of a change: the number N.', verbose_name='update within (working days)')),
                 ('update_month', models.PositiveSmallIntegerField(blank=True, choices=[(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9), (10, 10), (11, 11), (12, 12)], help_text="For yearly items: the month by which the year's entry is due.", null=True, verbose_name='update by month')),
                 ('not_applicable_reason', models.TextField(blank=True, help_text='Fill this in when the item does not apply to the university (for example no Sino-foreign cooperative programmes). The catalogue then shows the reason.', verbose_name='not applicable because')),
                 ('is_official', models.BooleanField(default=False, editable=False, verbose_name='official')),

@@ -138,7 +138,7 @@ class ChecklistItem(index.Indexed, models.Model):
     update_within_working_days = models.PositiveSmallIntegerField(
         _("update within (working days)"),
         default=20,
-        help_text=_("For 'on change' items: the number of working days allowed."),
+        help_text=_("For items updated within N working days of a change: the number N."),
     )
     update_month = models.PositiveSmallIntegerField(
         _("update by month"),

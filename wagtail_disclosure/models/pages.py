@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -422,7 +423,7 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
                 FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_changed_on")]),
                 FieldPanel("channels", widget=forms.CheckboxSelectMultiple),
             ],
-            heading=_("Disclosure"),
+            heading=_("Disclosure attributes"),
         ),
     ]
     content_panels = (
@@ -600,7 +601,7 @@ class AdmissionsEntryPage(DisclosureEntryPage):
         _("admission year"), null=True, blank=True, help_text=_("招生年份, e.g. 2026")
     )
     education_level = models.CharField(
-        _("level"), max_length=20, choices=EducationLevel.choices, blank=True
+        pgettext_lazy("education", "level"), max_length=20, choices=EducationLevel.choices, blank=True
     )
 
     content_panels = DisclosureEntryPage.content_panels + [

@@ -1,0 +1,106 @@
+# wagtail-disclosure developer entry points (see docs/development.md).
+#
+#   make demo    create .venv, install the package + demo site, migrate, load demo data, runserver
+#   make test    ruff, manage.py check/makemigrations, pytest on SQLite + PostgreSQL for
+#                Wagtail 7.4 and 8, mkdocs build --strict  (all via nox; CI runs this)
+#
+# Works on a fresh machine with only python3 (+ venv, pip): uv is installed into .venv
+# for speed, with plain pip as the fallback.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+VUV := $(VENV)/bin/uv
+NOX := $(VENV)/bin/nox
+NOX_ARGS ?=
+HOST ?= 127.0.0.1:8000
+MANAGE := $(VPY) example_site/manage.py
+
+# $(call pip_install,ARGS): install into .venv with uv, falling back to pip.
+define pip_install
+{ [ -x $(VUV) ] && VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(VUV) pip install --quiet --python $(VPY) $(1); } \
+|| { echo "make: uv unavailable or failed; falling back to pip" >&2; \
+     { $(VPY) -m pip --version >/dev/null 2>&1 || $(VPY) -m ensurepip --upgrade >/dev/null; } \
+     && $(VPY) -m pip install --quiet --disable-pip-version-check $(1); }
+endef
+
+.PHONY: help venv tools demo demo-install test lint checks test-sqlite test-postgres docs clean
+
+help:
+	@echo "make demo           run the example site at http://$(HOST)/ (creates .venv)"
+	@echo "make test           full check: ruff, checks, pytest (SQLite+PostgreSQL x Wagtail 7.4/8), docs"
+	@echo "make lint|checks|test-sqlite|test-postgres|docs   one stage of make test"
+	@echo "$(NOX) -s SESSION [-- PYTEST ARGS]   one nox session (see: $(NOX) -l)"
+
+# --- virtualenv bootstrap -------------------------------------------------------------
+venv:
+	@if [ ! -x $(VPY) ]; then echo "make: creating $(VENV)"; $(PYTHON) -m venv $(VENV); fi
+	@if [ ! -x $(VUV) ]; then \
+		echo "make: installing uv into $(VENV)"; \
+		{ { $(VPY) -m pip --version >/dev/null 2>&1 || $(VPY) -m ensurepip --upgrade >/dev/null; } \
+		  && $(VPY) -m pip install --quiet --disable-pip-version-check uv; } \
+		|| echo "make: could not install uv; pip will be used instead" >&2; \
+	fi
+
+tools: venv
+	@$(call pip_install,'nox>=2024.10.9' uv)
+
+# --- demo -----------------------------------------------------------------------------
+demo-install: venv
+	@$(call pip_install,-e '.[demo]')
+
+demo: demo-install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_data
+	$(MANAGE) runserver $(HOST)
+
+# --- test -----------------------------------------------------------------------------
+# Every stage runs even if an earlier one failed; the summary lists each stage's
+# result and wall time, and the exit status is non-zero if any stage failed.
+define run_stages
+failed=0; summary=""; \
+stage() { \
+	local name="$$1"; shift; local start=$$SECONDS result; \
+	echo; echo "================ make test: $$name ================"; \
+	if "$$@"; then result=ok; else result=FAILED; failed=1; fi; \
+	summary+="$$(printf '  %-16s %-7s %4ds' "$$name" "$$result" $$((SECONDS - start)))"$$'\n'; \
+}; \
+total_start=$$SECONDS; \
+$(1) \
+echo; echo "================ make test summary ================"; \
+printf '%s' "$$summary"; \
+printf '  %-16s %-7s %4ds\n' total "$$( [ $$failed -eq 0 ] && echo ok || echo FAILED )" $$((SECONDS - total_start)); \
+exit $$failed
+endef
+
+STAGE_LINT := stage lint $(NOX) $(NOX_ARGS) -s lint;
+STAGE_CHECKS := stage checks $(NOX) $(NOX_ARGS) -s checks-wagtail74 checks-wagtail8;
+STAGE_SQLITE := stage tests-sqlite $(NOX) $(NOX_ARGS) -s tests-wagtail74-sqlite tests-wagtail8-sqlite;
+STAGE_POSTGRES := stage tests-postgres scripts/with-postgres $(NOX) $(NOX_ARGS) -s tests-wagtail74-postgres tests-wagtail8-postgres;
+STAGE_DOCS := if [ -f mkdocs.yml ]; then stage docs $(NOX) $(NOX_ARGS) -s docs; else \
+	echo; echo "make test: mkdocs.yml does not exist yet: docs build SKIPPED"; \
+	summary+="$$(printf '  %-16s %-7s %4ds' docs SKIPPED 0)"$$'\n'; fi;
+
+test: tools
+	@$(call run_stages,$(STAGE_LINT) $(STAGE_CHECKS) $(STAGE_SQLITE) $(STAGE_POSTGRES) $(STAGE_DOCS))
+
+lint: tools
+	@$(call run_stages,$(STAGE_LINT))
+
+checks: tools
+	@$(call run_stages,$(STAGE_CHECKS))
+
+test-sqlite: tools
+	@$(call run_stages,$(STAGE_SQLITE))
+
+test-postgres: tools
+	@$(call run_stages,$(STAGE_POSTGRES))
+
+docs: tools
+	@$(call run_stages,$(STAGE_DOCS))
+
+clean:
+	rm -rf .nox build dist site .pytest_cache .ruff_cache

@@ -1,0 +1,155 @@
+"""The demo site's ``load_demo_data`` command (example_site/demo_content).
+
+Needs ``example_site`` on ``sys.path`` and ``demo_content`` in INSTALLED_APPS (see
+tests/settings.py).
+"""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from wagtail.documents import get_document_model
+from wagtail.models import GroupPagePermission, Page, Site
+
+from wagtail_disclosure.models import (
+    ChecklistCategory,
+    ChecklistItem,
+    Department,
+    DisclosureEntryPage,
+    DisclosureGuidePage,
+    DisclosureIndexPage,
+)
+
+if not apps.is_installed("demo_content"):
+    pytest.skip(
+        "add example_site to sys.path and 'demo_content' to INSTALLED_APPS in tests/settings.py",
+        allow_module_level=True,
+    )
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo_data():
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        "entries": DisclosureEntryPage.objects.count(),
+        "live entries": DisclosureEntryPage.objects.live().count(),
+        "pages": Page.objects.count(),
+        "departments": Department.objects.count(),
+        "checklist items": ChecklistItem.objects.count(),
+        "users": get_user_model().objects.count(),
+        "groups": Group.objects.count(),
+        "group page permissions": GroupPagePermission.objects.count(),
+        "documents": get_document_model().objects.count(),
+        "sites": Site.objects.count(),
+        "index numbers": sorted(DisclosureEntryPage.objects.values_list("index_number", flat=True)),
+    }
+
+
+def test_load_demo_data():
+    """One load is slow (~200 pages), so a single test loads twice and checks everything."""
+    load_demo_data()
+    first = snapshot()
+    output = load_demo_data()
+    assert snapshot() == first, "a second run must create or change nothing"
+    assert "nothing" in output
+
+    check_content()
+    check_visibility()
+    check_site_groups_and_users()
+
+
+def check_content():
+    entries = DisclosureEntryPage.objects.all()
+    public = DisclosureEntryPage.objects.publicly_visible()
+    assert entries.count() >= 150
+
+    # Every category has entries, and entries use the page type of their category.
+    keys = set(ChecklistCategory.objects.values_list("key", flat=True))
+    assert set(entries.values_list("checklist_item__category__key", flat=True)) == keys
+    for entry in entries.specific().select_related("checklist_item__category"):
+        assert entry.category_key == entry.checklist_item.category.key
+        assert entry.index_number.startswith("19999-")
+
+    # Most items are covered; some applicable items are deliberately left empty.
+    assert public.values("checklist_item").distinct().count() >= 40
+    used = set(entries.values_list("checklist_item_id", flat=True))
+    empty = [item for item in ChecklistItem.objects.all() if item.pk not in used]
+    assert any(item.is_applicable for item in empty)
+    not_applicable = ChecklistItem.objects.exclude(not_applicable_reason="")
+    assert set(not_applicable.values_list("code", flat=True)) >= {"47"}
+    assert not set(not_applicable.values_list("pk", flat=True)) & used
+
+    # School-defined sub-items of item 1.
+    sub_items = ChecklistItem.objects.filter(parent__code="1", is_official=False)
+    assert set(sub_items.values_list("code", flat=True)) == {"1.1", "1.2"}
+    assert entries.filter(checklist_item__in=sub_items).exists()
+
+
+def check_visibility():
+    entries = DisclosureEntryPage.objects.all()
+    public_ids = set(DisclosureEntryPage.objects.publicly_visible().values_list("pk", flat=True))
+
+    campus = entries.filter(audience="campus")
+    on_request = entries.filter(disclosure_mode="on_request")
+    exempt = entries.filter(disclosure_mode="exempt")
+    drafts = entries.filter(live=False)
+    assert campus.count() == 3
+    assert on_request.count() == 2
+    assert exempt.count() == 2
+    assert drafts.count() == 2
+    for restricted in (campus, on_request, exempt, drafts):
+        assert not set(restricted.values_list("pk", flat=True)) & public_ids
+    assert all(entry.restriction_reason for entry in campus | on_request | exempt)
+    assert all(entry.exemption_basis for entry in exempt)
+
+    # Expired and repealed entries stay public, with the date they stopped applying.
+    superseded = entries.exclude(validity="valid")
+    assert superseded.count() >= 3
+    assert set(superseded.values_list("pk", flat=True)) <= public_ids
+    assert not superseded.filter(validity_changed_on__isnull=True).exists()
+
+
+def check_site_groups_and_users():
+    section = DisclosureIndexPage.objects.get(slug="xxgk")
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page_id == section.pk
+    assert section.organisation_code == "19999"
+    assert DisclosureGuidePage.objects.child_of(section).live().exists()
+    # Wagtail's welcome page is gone.
+    assert not Page.objects.filter(depth=2).exclude(pk=section.pk).exists()
+
+    User = get_user_model()
+    assert User.objects.get(username="admin").is_superuser
+    office = User.objects.get(username="office")
+    assert office.check_password("changeme")
+    assert office.has_perm("wagtailadmin.access_admin")
+    assert office.has_perm("wagtail_disclosure.change_department")
+    assert GroupPagePermission.objects.filter(
+        group__name="信息公开办公室", page=section, permission__codename="publish_page"
+    ).exists()
+    editor = User.objects.get(username="editor_jwc")
+    assert editor.groups.filter(name="部门编辑").exists()
+    assert not GroupPagePermission.objects.filter(
+        group__name="部门编辑", permission__codename="publish_page"
+    ).exists()
+    for username in ("reviewer_jwc", "secrecy", "leader"):
+        user = User.objects.get(username=username)
+        codenames = set(
+            GroupPagePermission.objects.filter(group__user=user).values_list(
+                "permission__codename", flat=True
+            )
+        )
+        assert codenames == {"change_page"}
+
+    # Some entries carry an attachment.
+    assert get_document_model().objects.count() >= 3
+    assert DisclosureEntryPage.objects.filter(attachments__isnull=False).exists()

@@ -1,0 +1,1 @@
+"""Test app: the extension example of docs/extending.md."""
