@@ -84,16 +84,16 @@ def test_latest_entries_are_newest_first_and_limited(section, settings):
     assert row.last_updated is not None
 
 
-def test_department_shown_is_the_latest_entrys_or_the_items_default(section):
+def test_department_shown_is_the_items_or_else_the_latest_entrys(section):
+    assets = make_department("ZCZX", "资产管理中心")
+    make_entry(section, key="finance", item_code="15", department=assets)
+    assert rows_by_code(build_catalogue(section))["15"].department == assets
     finance_office = make_department("CWC", "财务处")
     ChecklistItem.objects.filter(code="15", category__checklist=section.checklist).update(
         default_department=finance_office
     )
-    rows = rows_by_code(build_catalogue(section))
-    assert rows["15"].department == finance_office
-    assets = make_department("ZCZX", "资产管理中心")
-    make_entry(section, key="finance", item_code="15", department=assets)
-    assert rows_by_code(build_catalogue(section))["15"].department == assets
+    assert rows_by_code(build_catalogue(section))["15"].department == finance_office
+    assert rows_by_code(build_catalogue(section))["16"].department is None
 
 
 def test_sub_items_nest_under_their_parent(section):

@@ -54,9 +54,12 @@ class CatalogueItem:
 
     @property
     def department(self):
+        """The item's responsible department, else that of its latest entry."""
+        if self.item.default_department is not None:
+            return self.item.default_department
         if self.latest_entries:
             return self.latest_entries[0].department
-        return self.item.default_department
+        return None
 
 
 @dataclass
