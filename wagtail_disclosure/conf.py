@@ -25,6 +25,9 @@ DEFAULTS = {
     # Working days within which an active item must be published after it is made
     # or changed (《高等学校信息公开办法》 and 教办函〔2014〕23号).
     "PUBLISH_WITHIN_WORKING_DAYS": 20,
+    # A deadline with at most this many working days left is "due soon"
+    # (wagtail_disclosure.working_days.DeadlineStatus).
+    "DUE_SOON_WORKING_DAYS": 3,
 }
 
 

@@ -1,12 +1,10 @@
-"""Permission policies for the non-page models.
+"""Permission policies: the checklist's admin screens and the entry pages."""
 
-Per-department object permissions for entries (django-guardian) arrive with the review
-workflow; this module is where they will live.
-"""
-
+from wagtail.models import PagePermissionTester
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import ChecklistItem
+from .roles import Role, has_any_role, has_role
 
 
 class ChecklistItemPermissionPolicy(ModelPermissionPolicy):
@@ -25,3 +23,38 @@ class ChecklistItemPermissionPolicy(ModelPermissionPolicy):
 
 
 checklist_item_permission_policy = ChecklistItemPermissionPolicy(ChecklistItem)
+
+
+class EntryPermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, narrowed for disclosure entries.
+
+    * Editing needs a role in the entry's department, on top of Wagtail's page
+      permissions (so editors see and edit only their departments' entries).
+    * Nobody, superusers included, publishes or unpublishes through Wagtail's own
+      buttons: the review transitions do that.
+    """
+
+    def _department_role(self):
+        return has_any_role(self.user, self.page.department_id)
+
+    def can_edit(self):
+        return super().can_edit() and self._department_role()
+
+    def can_delete(self, ignore_bulk=False):
+        return super().can_delete(ignore_bulk) and has_role(
+            self.user, Role.DISCLOSURE_OFFICE, self.page.department_id
+        )
+
+    def can_publish(self):
+        return False
+
+    def can_unpublish(self):
+        return False
+
+    def can_submit_for_moderation(self):
+        return False
+
+    def can_set_view_restrictions(self):
+        return super().can_set_view_restrictions() and has_role(
+            self.user, Role.DISCLOSURE_OFFICE, self.page.department_id
+        )

@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .compat import HAS_POLICY_REGISTRY
 from .forms import ChecklistItemForm
-from .models import Checklist, ChecklistItem, Department, ReleaseChannel
+from .models import Checklist, ChecklistItem, Department, ReleaseChannel, WorkingDayOverride
 from .permissions import checklist_item_permission_policy
 
 
@@ -122,3 +122,24 @@ class DisclosureViewSetGroup(ViewSetGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 250
     items = (DepartmentViewSet, ChecklistItemViewSet, ChecklistViewSet, ReleaseChannelViewSet)
+
+
+class WorkingDayOverrideViewSet(ModelViewSet):
+    """Dates whose working-day status overrides chinesecalendar (see working_days.py)."""
+
+    name = "disclosure_working_days"
+    model = WorkingDayOverride
+    icon = "date"
+    menu_label = _("Working-day overrides")
+    add_to_admin_menu = False
+    list_display = ["date", "weekday", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    search_fields = ["note"]
+    ordering = ["-date"]
+    list_per_page = 100
+    copy_view_enabled = False
+    form_fields = ["date", "is_working_day", "note"]
+
+
+# Defined after the group, so it joins the group's items here rather than in its body.
+DisclosureViewSetGroup.items = (*DisclosureViewSetGroup.items, WorkingDayOverrideViewSet)

@@ -1,3 +1,4 @@
+from .calendar import WorkingDayOverride
 from .checklist import (
     Checklist,
     ChecklistCategory,
@@ -35,6 +36,12 @@ from .pages import (
     TeachingQualityEntryPage,
     entry_page_type_for,
 )
+from .review import (
+    DepartmentGroupObjectPermission,
+    DepartmentUserObjectPermission,
+    EntryReview,
+    ReviewState,
+)
 from .sequences import IndexNumberSequence
 
 __all__ = [
@@ -70,4 +77,9 @@ __all__ = [
     "TeachingQualityEntryPage",
     "entry_page_type_for",
     "IndexNumberSequence",
+    "WorkingDayOverride",
+    "DepartmentGroupObjectPermission",
+    "DepartmentUserObjectPermission",
+    "EntryReview",
+    "ReviewState",
 ]

@@ -50,6 +50,14 @@ class ChecklistCategory(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     is_official = models.BooleanField(_("official"), default=False, editable=False)
+    requires_sign_off = models.BooleanField(
+        _("requires sign-off"),
+        default=False,
+        help_text=_(
+            "Entries of this category need the sign-off of the leader in charge (分管校领导) "
+            "before publication."
+        ),
+    )
 
     class Meta:
         ordering = ["checklist", "number"]

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from ..roles import DEPARTMENT_PERMISSIONS
+
 
 class Department(index.Indexed, models.Model):
     """A unit of the university (处室、学院): owns disclosure items and entries."""
@@ -45,6 +47,7 @@ class Department(index.Indexed, models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
+        permissions = DEPARTMENT_PERMISSIONS
 
     def __str__(self):
         return self.name

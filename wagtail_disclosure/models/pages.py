@@ -341,6 +341,11 @@ class DisclosureEntryMixin(models.Model):
         _("validity"), max_length=20, choices=Validity.choices, default=Validity.VALID
     )
     validity_changed_on = models.DateField(_("validity changed on"), null=True, blank=True)
+    is_major_matter = models.BooleanField(
+        _("major matter"),
+        default=False,
+        help_text=_("重大事项: needs the sign-off of the leader in charge before publication."),
+    )
     body = StreamField(DisclosureBodyBlock(), verbose_name=_("body"), blank=True)
 
     class Meta:
@@ -421,6 +426,7 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
                 FieldPanel("exemption_basis"),
                 FieldPanel("restriction_reason"),
                 FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_changed_on")]),
+                FieldPanel("is_major_matter"),
                 FieldPanel("channels", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("Disclosure attributes"),
@@ -445,6 +451,9 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         index.FilterField("document_date"),
         index.FilterField("publication_date"),
     ]
+
+    # No scheduled publishing or expiry: entries go live and leave only by review.
+    settings_panels = []
 
     base_form_class = DisclosureEntryForm
     is_creatable = False
@@ -477,8 +486,18 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     # -- saving ----------------------------------------------------------------
 
     def save(self, *args, **kwargs):
+        from ..workflow.guard import check_publication_change
+
+        stored = None
+        if self.pk:
+            stored = (
+                Page.objects.filter(pk=self.pk).values_list("live", "live_revision_id").first()
+            )
+        check_publication_change(self, stored)
         if self.live and not self.publication_date:
             self.publication_date = timezone.localdate()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "publication_date"}
         if self.index_number or not self.path:
             return super().save(*args, **kwargs)
         with transaction.atomic():
@@ -486,6 +505,20 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "index_number", "index_site"}
             return super().save(*args, **kwargs)
+
+    def copy(self, *args, **kwargs):
+        """Copies start as drafts: only the review publishes an entry."""
+        kwargs["keep_live"] = False
+        return super().copy(*args, **kwargs)
+
+    def permissions_for_user(self, user):
+        from ..permissions import EntryPermissionTester
+
+        return EntryPermissionTester(user, self)
+
+    def get_workflow(self):
+        """Wagtail's moderation workflows are not used for entries: ours replaces them."""
+        return None
 
     def assign_index_number(self):
         """Give the entry its 索引号 from the sequence of its site and prefix."""

@@ -35,6 +35,7 @@ from wagtail_disclosure.models import (
 )
 from wagtail_disclosure.models.pages import default_checklist
 from wagtail_disclosure.sections import ensure_category_pages
+from wagtail_disclosure.workflow import import_as_published
 
 from ... import data
 from ...entries import SEED, build_entries
@@ -210,7 +211,7 @@ class Command(BaseCommand):
         page = model(
             title=spec["title"],
             slug=spec["slug"],
-            live=not draft,
+            live=False,
             checklist_item=item,
             department=department,
             document_number=spec["document_number"],
@@ -225,11 +226,12 @@ class Command(BaseCommand):
         if spec["attachment"]:
             page.attachments = [DisclosureAttachment(document=self.document(*spec["attachment"]))]
         parent.add_child(instance=page)
-        revision = page.save_revision()
+        page.save_revision()
         if draft:
             self.count("drafts")
             return
-        revision.publish()
+        # Demo entries count as published before the site existed: an import, logged as such.
+        import_as_published(page, note="demo data")
         # Backdate the publication times so listings and "last updated" look lived-in.
         rng = random.Random(f"{SEED}:published:{spec['item']}:{spec['slug']}")
         published_at = timezone.make_aware(
