@@ -74,8 +74,8 @@ class CatalogueCategory:
 
 
 def public_entries(section):
-    """Publicly visible entries below a section root (or any page)."""
-    return DisclosureEntryPage.objects.descendant_of(section).publicly_visible()
+    """Current (publicly visible, not withdrawn) entries below a section root or any page."""
+    return DisclosureEntryPage.objects.descendant_of(section).current()
 
 
 def latest_entries_by_item(entries, per_item):

@@ -54,12 +54,16 @@ def role_map(user):
         for role in Role.values:
             if f"{APP_LABEL}.{role}" in global_perms:
                 roles[role] = None
-        rows = DepartmentUserObjectPermission.objects.filter(
-            user=user, permission__codename__in=Role.values
-        ).values_list("permission__codename", "content_object_id").union(
-            DepartmentGroupObjectPermission.objects.filter(
-                group__user=user, permission__codename__in=Role.values
-            ).values_list("permission__codename", "content_object_id")
+        rows = (
+            DepartmentUserObjectPermission.objects.filter(
+                user=user, permission__codename__in=Role.values
+            )
+            .values_list("permission__codename", "content_object_id")
+            .union(
+                DepartmentGroupObjectPermission.objects.filter(
+                    group__user=user, permission__codename__in=Role.values
+                ).values_list("permission__codename", "content_object_id")
+            )
         )
         for codename, department_id in rows:
             if codename in roles and roles[codename] is None:

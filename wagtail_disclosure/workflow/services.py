@@ -52,16 +52,25 @@ def transition_label(name):
     return next(iter(transition_meta(name).values())).custom["label"]
 
 
-def available_transitions(entry, user):
-    """Names of the transitions ``user`` may take on ``entry`` now."""
-    review = get_review(entry)
-    return [
-        name for name in TRANSITIONS if fsm.has_transition_perm(getattr(review, name), user)
-    ]
+def available_transitions(entry, user, review=None):
+    """Names of the transitions ``user`` may take on ``entry`` now.
+
+    Reads the review state afresh unless a ``review`` (with its page) is given, as list
+    views do to keep to a fixed number of queries.
+    """
+    if review is None:
+        get_review(entry)
+        review = EntryReview.objects.select_related("page", "page__checklist_item__category").get(
+            page_id=entry.pk
+        )
+    return [name for name in TRANSITIONS if fsm.has_transition_perm(getattr(review, name), user)]
 
 
-def take_transition(entry, name, user, comment="", withheld=False):
+def take_transition(entry, name, user, comment="", withheld=False, expected_state=None):
     """Take transition ``name`` on ``entry`` as ``user``. Returns the updated review.
+
+    ``expected_state`` is the state the person saw when deciding (forms send it back); if
+    someone else moved the entry on meanwhile, nothing happens and the error says so.
 
     Raises :class:`TransitionError` (with ``code`` ``unknown``, ``not_allowed``,
     ``permission_denied``, ``reason_required`` or ``concurrent``) and changes nothing when
@@ -81,6 +90,15 @@ def take_transition(entry, name, user, comment="", withheld=False):
                 .get(page_id=entry.pk)
             )
             method = getattr(review, name)
+            if expected_state and review.state != expected_state:
+                raise TransitionError(
+                    _(
+                        "Someone else acted on this entry meanwhile: it is now “%(state)s”. "
+                        "Reload it and decide again."
+                    )
+                    % {"state": review.get_state_display()},
+                    "concurrent",
+                )
             if not fsm.can_proceed(method):
                 raise TransitionError(
                     _("This entry is now “%(state)s”; the action is no longer possible.")
