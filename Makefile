@@ -3,6 +3,7 @@
 #   make demo    create .venv, install the package + demo site, migrate, load demo data, runserver
 #   make test    ruff, manage.py check/makemigrations, pytest on SQLite + PostgreSQL for
 #                Wagtail 7.4 and 8, mkdocs build --strict  (all via nox; CI runs this)
+#                The browser tests need Debian's chromium: installed first if missing (root/sudo).
 #
 # Works on a fresh machine with only python3 (+ venv, pip): uv is installed into .venv
 # for speed, with plain pip as the fallback.
@@ -18,6 +19,9 @@ NOX := $(VENV)/bin/nox
 NOX_ARGS ?=
 HOST ?= 127.0.0.1:8000
 MANAGE := $(VPY) example_site/manage.py
+# Browser for tests/test_browser.py (Playwright drives it; `playwright install` is never run).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
 # $(call pip_install,ARGS): install into .venv with uv, falling back to pip.
 define pip_install
@@ -27,7 +31,7 @@ define pip_install
      && $(VPY) -m pip install --quiet --disable-pip-version-check $(1); }
 endef
 
-.PHONY: help venv tools demo demo-install test lint checks test-sqlite test-postgres docs clean
+.PHONY: help venv tools chromium demo demo-install test lint checks test-sqlite test-postgres docs clean
 
 help:
 	@echo "make demo           run the example site at http://$(HOST)/ (creates .venv)"
@@ -47,6 +51,17 @@ venv:
 
 tools: venv
 	@$(call pip_install,'nox>=2024.10.9' uv)
+
+# Debian's chromium for the browser tests, installed when $(CHROMIUM) is missing.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "make: $(CHROMIUM) not found; installing Debian's chromium for the browser tests"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update \
+		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium \
+		&& [ -x "$(CHROMIUM)" ] \
+		|| { echo "make: could not install chromium (the browser tests will fail)" >&2; exit 1; }; \
+	fi
 
 # --- demo -----------------------------------------------------------------------------
 demo-install: venv
@@ -84,7 +99,7 @@ STAGE_DOCS := if [ -f mkdocs.yml ]; then stage docs $(NOX) $(NOX_ARGS) -s docs; 
 	echo; echo "make test: mkdocs.yml does not exist yet: docs build SKIPPED"; \
 	summary+="$$(printf '  %-16s %-7s %4ds' docs SKIPPED 0)"$$'\n'; fi;
 
-test: tools
+test: tools chromium
 	@$(call run_stages,$(STAGE_LINT) $(STAGE_CHECKS) $(STAGE_SQLITE) $(STAGE_POSTGRES) $(STAGE_DOCS))
 
 lint: tools
@@ -93,10 +108,10 @@ lint: tools
 checks: tools
 	@$(call run_stages,$(STAGE_CHECKS))
 
-test-sqlite: tools
+test-sqlite: tools chromium
 	@$(call run_stages,$(STAGE_SQLITE))
 
-test-postgres: tools
+test-postgres: tools chromium
 	@$(call run_stages,$(STAGE_POSTGRES))
 
 docs: tools

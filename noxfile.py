@@ -122,7 +122,9 @@ def _make_tests_session(wagtail: str, database: str) -> None:
             env["UV"] = uv_bin  # lets tests/test_packaging.py use uv for build + venv
         # --create-db: the Wagtail 7.4 and 8 PostgreSQL sessions share one cluster, and
         # setup.cfg's --reuse-db would otherwise keep the other series' schema.
-        pytest_cmd = ["pytest", "--create-db", "--durations=5", *session.posargs]
+        # Two workers (pytest-xdist): one per core; each gets its own test database.
+        workers = os.environ.get("WAGTAIL_DISCLOSURE_TEST_WORKERS", "2")
+        pytest_cmd = ["pytest", "--create-db", "--durations=5", "-n", workers, *session.posargs]
 
         if database == "sqlite":
             env["DATABASE_URL"] = None

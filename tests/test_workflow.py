@@ -481,3 +481,44 @@ def _edit_data(entry):
     from tests.test_pages import edit_form_data
 
     return edit_form_data(entry.specific)
+
+
+def test_decisions_follow_the_version_in_review_not_the_live_page(section, django_user_model):
+    """A draft that turns an entry into a major matter, or moves it to another department,
+    is judged by what the draft says."""
+    own, other = make_department("JWC", "教务处"), make_department("CWC", "财务处")
+    entry = publish_through_review(make_entry(section, key="basic", publish=False, department=own))
+    draft = entry.specific.get_latest_revision_as_object()
+    draft.is_major_matter = True
+    draft.department = other
+    draft.save_revision()
+    own_editor = staff(django_user_model, "own-editor", section)
+    grant(own_editor, "edit_entries", own)
+    other_editor = staff(django_user_model, "other-editor", section)
+    grant(other_editor, "edit_entries", other)
+    with pytest.raises(TransitionError):
+        take_transition(entry, "submit", own_editor)
+    take_transition(entry, "submit", other_editor)
+    for name in ("approve", "clear"):
+        take_transition(entry, name, reviewer())
+    assert "publish" not in available_transitions(entry, reviewer())
+    with pytest.raises(TransitionError):
+        take_transition(entry, "publish", reviewer())
+    take_transition(entry, "sign_off", reviewer())
+    take_transition(entry, "publish", reviewer())
+    entry.refresh_from_db()
+    assert entry.department == other and entry.is_major_matter
+
+
+def test_explorer_shows_the_review_state(section, admin_client):
+    from django.utils import translation
+
+    from wagtail_disclosure.models import ReviewState
+
+    entry = make_entry(section, key="basic", publish=False, title="送审中的条目")
+    take_transition(entry, "submit", reviewer())
+    response = admin_client.get(reverse("wagtailadmin_explore", args=[category_page(section, "basic").pk]))
+    html = response.content.decode()
+    with translation.override("zh-hans"):
+        label = str(ReviewState.SUBMITTED.label)
+    assert "送审中的条目" in html and label in html

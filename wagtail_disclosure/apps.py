@@ -14,9 +14,22 @@ class WagtailDisclosureAppConfig(AppConfig):
             signal_handlers,
         )
         from .compat import register_permission_policy
-        from .models import ChecklistItem
+        from .models import (
+            ChecklistItem,
+            DepartmentGroupObjectPermission,
+            DepartmentUserObjectPermission,
+        )
         from .permissions import checklist_item_permission_policy
+        from .viewsets import group_role_permission_policy, user_role_permission_policy
 
-        if register_permission_policy is not None:  # Wagtail 8.0+
+        if register_permission_policy is not None:  # Wagtail 8.0+; on 7.4 viewsets carry them
             register_permission_policy(ChecklistItem, checklist_item_permission_policy)
+            register_permission_policy(DepartmentUserObjectPermission, user_role_permission_policy)
+            register_permission_policy(
+                DepartmentGroupObjectPermission, group_role_permission_policy
+            )
         signal_handlers.connect()
+
+        from .search import signal_handlers as search_signal_handlers
+
+        search_signal_handlers.connect()

@@ -28,6 +28,22 @@ DEFAULTS = {
     # A deadline with at most this many working days left is "due soon"
     # (wagtail_disclosure.working_days.DeadlineStatus).
     "DUE_SOON_WORKING_DAYS": 3,
+    # --- search (wagtail_disclosure.search, docs/search.md) ---
+    # Alias in WAGTAILSEARCH_BACKENDS that the public search uses.
+    "SEARCH_BACKEND": "default",
+    # Alias of a database backend to use when SEARCH_BACKEND fails (e.g. Elasticsearch is
+    # down). None: the first database backend in WAGTAILSEARCH_BACKENDS, if any.
+    "SEARCH_FALLBACK_BACKEND": None,
+    # Results per page of the public search.
+    "SEARCH_RESULTS_PER_PAGE": 10,
+    # Extra query abbreviations, {"预决算": ["预算", "决算"], ...}, merged with the built-in ones.
+    "SEARCH_SYNONYMS": {},
+    # Withdrawn (but not withheld) entries keep a public trace; list them in search results?
+    "SEARCH_INCLUDE_WITHDRAWN": True,
+    # Characters of an attachment's text that are kept and indexed.
+    "SEARCH_EXTRACTED_TEXT_LIMIT": 500_000,
+    # Attachments larger than this are not read for search.
+    "SEARCH_EXTRACTION_MAX_BYTES": 50 * 1024 * 1024,
 }
 
 

@@ -1,16 +1,32 @@
 """Admin screens for the non-page models, built on Wagtail's ModelViewSet."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.views.generic.models import DeleteView
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import BasePermissionPolicy
 
 from .compat import HAS_POLICY_REGISTRY
 from .forms import ChecklistItemForm
-from .models import Checklist, ChecklistItem, Department, ReleaseChannel, WorkingDayOverride
+from .models import (
+    Checklist,
+    ChecklistItem,
+    Department,
+    DepartmentGroupObjectPermission,
+    DepartmentUserObjectPermission,
+    ReleaseChannel,
+    WorkingDayOverride,
+)
 from .permissions import checklist_item_permission_policy
+from .roles import APP_LABEL, Role
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -143,3 +159,162 @@ class WorkingDayOverrideViewSet(ModelViewSet):
 
 # Defined after the group, so it joins the group's items here rather than in its body.
 DisclosureViewSetGroup.items = (*DisclosureViewSetGroup.items, WorkingDayOverrideViewSet)
+
+
+# ---------------------------------------------------------------------------
+# Department roles of people and groups (django-guardian, direct foreign keys)
+# ---------------------------------------------------------------------------
+
+
+def role_permissions():
+    """The five role permissions on Department (``roles.Role``)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label=APP_LABEL,
+        content_type__model="department",
+        codename__in=Role.values,
+    )
+
+
+def can_assign_roles(user):
+    """The disclosure office (its role held for every department) and superusers."""
+    return user.is_active and (
+        user.is_superuser or user.has_perm(f"{APP_LABEL}.{Role.DISCLOSURE_OFFICE}")
+    )
+
+
+class RoleAssignmentPermissionPolicy(BasePermissionPolicy):
+    """Who may list and change department role assignments: see ``can_assign_roles``."""
+
+    def user_has_permission(self, user, action):
+        return can_assign_roles(user)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        permission = role_permissions().filter(codename=Role.DISCLOSURE_OFFICE)
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(is_superuser=True)
+                | Q(user_permissions__in=permission)
+                | Q(groups__permissions__in=permission)
+            )
+            .distinct()
+        )
+
+
+user_role_permission_policy = RoleAssignmentPermissionPolicy(DepartmentUserObjectPermission)
+group_role_permission_policy = RoleAssignmentPermissionPolicy(DepartmentGroupObjectPermission)
+
+
+class RoleAssignmentForm(WagtailAdminModelForm):
+    """Offers only the role permissions, named by their roles."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["permission"]
+        field.queryset = role_permissions().order_by("pk")
+        field.label = _("Role")
+        field.label_from_instance = lambda permission: Role(permission.codename).label
+        self.fields["content_object"].label = _("Department")
+
+
+def _role_label(assignment):
+    return Role(assignment.permission.codename).label
+
+
+class RoleAssignmentIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("content_object", "permission")
+
+
+def _role_filterset(model):
+    class Meta:
+        fields = []
+
+    Meta.model = model
+    return type(
+        f"{model.__name__}FilterSet",
+        (WagtailFilterSet,),
+        {
+            "Meta": Meta,
+            "content_object": django_filters.ModelChoiceFilter(
+                label=_("Department"), queryset=Department.objects.all()
+            ),
+            "role": django_filters.ChoiceFilter(
+                label=_("Role"),
+                field_name="permission__codename",
+                choices=Role.choices,
+                empty_label=_("All"),
+                widget=forms.RadioSelect,
+            ),
+        },
+    )
+
+
+class RoleAssignmentViewSet(ModelViewSet):
+    """Shared configuration of the two role-assignment screens."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class = RoleAssignmentIndexView
+    ordering = ["content_object__sort_order", "content_object__name", "permission__pk"]
+    holder = None
+
+    def get_permissions_to_register(self):
+        # Access is decided by RoleAssignmentPermissionPolicy, not by these models' own
+        # add/change/delete permissions: keep them out of the group editor.
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.none()
+
+    @property
+    def list_display(self):
+        return [
+            "content_object",
+            self.holder,
+            Column("role", label=_("Role"), accessor=_role_label),
+        ]
+
+    @property
+    def edit_handler(self):
+        return ObjectList(
+            [FieldPanel("content_object"), FieldPanel(self.holder), FieldPanel("permission")],
+            base_form_class=RoleAssignmentForm,
+        )
+
+
+class DepartmentUserRoleViewSet(RoleAssignmentViewSet):
+    name = "disclosure_user_roles"
+    model = DepartmentUserObjectPermission
+    icon = "user"
+    menu_label = _("Roles of people")
+    holder = "user"
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    filterset_class = _role_filterset(DepartmentUserObjectPermission)
+
+    if not HAS_POLICY_REGISTRY:  # Wagtail 7.4: the viewset carries the policy
+        permission_policy = user_role_permission_policy
+
+
+class DepartmentGroupRoleViewSet(RoleAssignmentViewSet):
+    name = "disclosure_group_roles"
+    model = DepartmentGroupObjectPermission
+    icon = "group"
+    menu_label = _("Roles of groups")
+    holder = "group"
+    search_fields = ["group__name"]
+    filterset_class = _role_filterset(DepartmentGroupObjectPermission)
+
+    if not HAS_POLICY_REGISTRY:  # Wagtail 7.4: the viewset carries the policy
+        permission_policy = group_role_permission_policy
+
+
+DisclosureViewSetGroup.items = (
+    *DisclosureViewSetGroup.items,
+    DepartmentUserRoleViewSet,
+    DepartmentGroupRoleViewSet,
+)

@@ -1,10 +1,20 @@
 """Wiring only: admin screens, permissions, log actions and page hooks."""
 
 from django.contrib.auth.models import Permission
+from django.urls import include, path
 from wagtail import hooks
 
+from . import admin_urls
+from .action_menu import add_transition_menu_items
+from .dashboard import ReviewQueuePanel
+from .documents import serve_document_check
 from .roles import Role
 from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
+from .views.review import (
+    hide_other_departments_entries,
+    refuse_bulk_publication,
+    review_queue_menu_item,
+)
 from .viewsets import DisclosureViewSetGroup
 from .workflow.log_actions import register_review_log_actions
 
@@ -24,5 +34,22 @@ def register_role_permissions():
 
 
 hooks.register("register_log_actions", register_review_log_actions)
+hooks.register("before_serve_document", serve_document_check)
 hooks.register("after_create_page", ensure_category_pages_after_create)
 hooks.register("after_publish_page", publish_category_pages_after_publish)
+
+
+@hooks.register("register_admin_urls")
+def register_disclosure_admin_urls():
+    return [path("disclosure/", include(admin_urls, namespace="wagtail_disclosure"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_queue_panel(request, panels):
+    panels.append(ReviewQueuePanel())
+
+
+hooks.register("register_admin_menu_item", review_queue_menu_item)
+hooks.register("construct_page_action_menu", add_transition_menu_items)
+hooks.register("construct_explorer_page_queryset", hide_other_departments_entries)
+hooks.register("before_bulk_action", refuse_bulk_publication)

@@ -105,6 +105,17 @@ GROUPS = {
             ("wagtail_disclosure", "change_department"),
             ("wagtail_disclosure", "delete_department"),
             ("wagtail_disclosure", "view_department"),
+            # Role: the disclosure office, for every department.
+            ("wagtail_disclosure", "publish_entries"),
+            # Managing who holds which role in which department.
+            ("wagtail_disclosure", "add_departmentuserobjectpermission"),
+            ("wagtail_disclosure", "change_departmentuserobjectpermission"),
+            ("wagtail_disclosure", "delete_departmentuserobjectpermission"),
+            ("wagtail_disclosure", "view_departmentuserobjectpermission"),
+            ("wagtail_disclosure", "add_departmentgroupobjectpermission"),
+            ("wagtail_disclosure", "change_departmentgroupobjectpermission"),
+            ("wagtail_disclosure", "delete_departmentgroupobjectpermission"),
+            ("wagtail_disclosure", "view_departmentgroupobjectpermission"),
         ],
         ["add_document", "change_document", "choose_document"],
     ),
@@ -114,9 +125,34 @@ GROUPS = {
         ["add_document", "change_document", "choose_document"],
     ),
     "部门审核人": (["change_page"], [], ["choose_document"]),
-    "保密审查员": (["change_page"], [], ["choose_document"]),
-    "分管校领导": (["change_page"], [], ["choose_document"]),
+    # Confidentiality reviewers and the leader in charge act for every department.
+    "保密审查员": (["change_page"], [("wagtail_disclosure", "clear_entries")], ["choose_document"]),
+    "分管校领导": (["change_page"], [("wagtail_disclosure", "sign_off_entries")], ["choose_document"]),
 }
+
+# Department roles held by one person in one department (django-guardian object
+# permissions): (username, role codename, department short code).
+DEPARTMENT_ROLES = [
+    ("editor_jwc", "edit_entries", "JWC"),
+    ("editor_zsjy", "edit_entries", "ZSJYC"),
+    ("editor_zsjy", "edit_entries", "YJSY"),
+    ("reviewer_jwc", "review_entries", "JWC"),
+]
+
+# Entries of 教务处 left part-way through the review, so the queue has something in it:
+# (slug, title, item, transitions taken, major matter)
+REVIEW_PIPELINE = [
+    ("review-demo-submitted", "2026—2027学年第一学期校历（送审稿）", "5", ["submit"], False),
+    ("review-demo-approved", "青岚大学本科课程考核管理办法（修订送审稿）", "2", ["submit", "approve"], False),
+    ("review-demo-cleared", "2026年本科专业设置调整说明（送审稿）", "28", ["submit", "approve", "clear"], False),
+    (
+        "review-demo-sign-off",
+        "青岚大学本科教学质量报告（2025—2026学年，送审稿）",
+        "35",
+        ["submit", "approve", "clear"],
+        True,
+    ),
+]
 
 DEMO_PASSWORD = "changeme"
 

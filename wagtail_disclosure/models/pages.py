@@ -21,6 +21,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet, get_page_models
@@ -28,6 +29,7 @@ from wagtail.search import index
 
 from ..blocks import DisclosureBodyBlock, GuideBodyBlock
 from ..conf import get_setting
+from ..search.fields import with_segmented_title
 from .checklist import Checklist, ChecklistCategory, ChecklistItem
 from .choices import (
     Audience,
@@ -54,8 +56,11 @@ def ancestor_paths(path, steplen=Page.steplen):
 # ---------------------------------------------------------------------------
 
 
-class DisclosureIndexPage(Page):
-    """The root of the disclosure section (信息公开专栏): shows the 信息公开目录."""
+class DisclosureIndexPage(RoutablePageMixin, Page):
+    """The root of the disclosure section (信息公开专栏): shows the 信息公开目录.
+
+    Also serves the section's public search at ``search/`` (``wagtail_disclosure.search``).
+    """
 
     intro = RichTextField(_("introduction"), blank=True)
     checklist = models.ForeignKey(
@@ -107,6 +112,19 @@ class DisclosureIndexPage(Page):
         context["catalogue"] = build_catalogue(self)
         context["guide_page"] = DisclosureGuidePage.objects.child_of(self).live().public().first()
         return context
+
+    @path("search/", name="search")
+    def search_entries(self, request):
+        """信息检索: full-text search of the section's public entries."""
+        from ..search.views import search_view
+
+        return search_view(request, self)
+
+    @path("search/suggest/", name="search_suggest")
+    def search_suggestions(self, request):
+        from ..search.views import suggest_view
+
+        return suggest_view(request, self)
 
 
 class DisclosureGuidePage(Page):
@@ -241,6 +259,14 @@ class DisclosureEntryQuerySet(PageQuerySet):
             .filter(disclosure_mode=DisclosureMode.ACTIVE, audience=Audience.PUBLIC)
         )
 
+    def current(self):
+        """Publicly visible entries that have not been withdrawn.
+
+        A withdrawn entry keeps a public trace (its page says when and why it was
+        withdrawn) but no longer counts in the catalogue or listings.
+        """
+        return self.publicly_visible().filter(review__withdrawn_at__isnull=True)
+
 
 DisclosureEntryManager = PageManager.from_queryset(DisclosureEntryQuerySet)
 
@@ -261,6 +287,23 @@ class DisclosureEntryForm(WagtailAdminPageForm):
             field.queryset = items
             if items.count() == 1 and not self.initial.get("checklist_item"):
                 field.initial = items.get().pk
+        self.limit_departments()
+
+    def limit_departments(self):
+        """Offer the departments where the user is an editor (and the entry's own)."""
+        from ..roles import Role, department_filter
+        from .departments import Department
+
+        field = self.fields.get("department")
+        user = getattr(self, "for_user", None)
+        if field is None or user is None:
+            return
+        allowed = department_filter(user, [Role.DEPARTMENT_EDITOR], field="pk")
+        if not allowed:  # an empty Q: every department
+            return
+        if self.instance.department_id:
+            allowed |= models.Q(pk=self.instance.department_id)
+        field.queryset = Department.objects.filter(allowed)
 
 
 class DisclosureEntryMixin(models.Model):
@@ -437,7 +480,8 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         + metadata_panels
         + [FieldPanel("body"), InlinePanel("attachments", label=_("Attachments"))]
     )
-    search_fields = Page.search_fields + [
+    # The title is indexed with its Chinese segmentation (wagtail_disclosure.search).
+    search_fields = with_segmented_title(Page.search_fields) + [
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("document_number"),
@@ -450,6 +494,10 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         index.FilterField("checklist_item"),
         index.FilterField("document_date"),
         index.FilterField("publication_date"),
+        # Chinese segmented for the search backends (wagtail_disclosure.search): a hidden
+        # field holding space-separated tokens of everything but the title, attachments'
+        # text included.
+        index.SearchField("search_text_segmented"),
     ]
 
     # No scheduled publishing or expiry: entries go live and leave only by review.
@@ -516,6 +564,25 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
         return EntryPermissionTester(user, self)
 
+    @property
+    def status_string(self):
+        """Wagtail's status, followed by the review state when a version is in review.
+
+        The explorer annotates its rows with ``disclosure_review_state`` (one query for
+        the whole listing); elsewhere the review row is read.
+        """
+        from .review import ReviewState
+
+        status = super().status_string
+        state = getattr(self, "disclosure_review_state", None)
+        if state is None:
+            state = (
+                type(self).objects.filter(pk=self.pk).values_list("review__state", flat=True).first()
+            )
+        if state and state != ReviewState.PUBLISHED:
+            return f"{status} · {ReviewState(state).label}"
+        return status
+
     def get_workflow(self):
         """Wagtail's moderation workflows are not used for entries: ours replaces them."""
         return None
@@ -538,10 +605,26 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         self.index_site = site
         self.index_number = allocate_index_number(self, site, org_code)
 
+    # -- search ----------------------------------------------------------------
+
+    def search_text_segmented(self):
+        from ..search.documents import entry_search_text
+        from ..search.segmentation import segment
+
+        return segment(entry_search_text(self))
+
     # -- serving ---------------------------------------------------------------
 
     def is_publicly_visible(self):
         return self.live and not self.is_restricted and not self.get_view_restrictions()
+
+    @cached_property
+    def withdrawal(self):
+        """The review row if the entry was withdrawn (with a public trace), else None."""
+        from .review import EntryReview
+
+        review = EntryReview.objects.filter(page_id=self.pk, withdrawn_at__isnull=False).first()
+        return review
 
     def get_template(self, request, *args, **kwargs):
         """A page type's own template if the site has one, else the shared entry template.
@@ -592,6 +675,12 @@ class DisclosureAttachment(Orderable):
     )
     title = models.CharField(
         _("title"), max_length=255, blank=True, help_text=_("Defaults to the document's title.")
+    )
+    extracted_text = models.TextField(
+        _("extracted text"),
+        blank=True,
+        editable=False,
+        help_text=_("Text of the document (PDF, DOCX, XLSX), extracted in the background for search."),
     )
 
     panels = [FieldPanel("document"), FieldPanel("title")]

@@ -38,7 +38,7 @@ IN_REVIEW = (
 
 def _role_check(role):
     def check(review, user):
-        return has_role(user, role, review.page.department_id)
+        return has_role(user, role, review.acting_department_id)
 
     check.role = role
     return check
@@ -54,7 +54,7 @@ def _rejecter(review, user):
         else Role.DISCLOSURE_OFFICE,
         ReviewState.SIGNED_OFF: Role.DISCLOSURE_OFFICE,
     }.get(review.state)
-    return role is not None and has_role(user, role, review.page.department_id)
+    return role is not None and has_role(user, role, review.acting_department_id)
 
 
 def _sign_off_done(review):
@@ -99,6 +99,20 @@ class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
         help_text=_("The version the decisions below apply to."),
     )
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+    # Read from the latest version, not from the live page: a draft may change them.
+    department = models.ForeignKey(
+        "wagtail_disclosure.Department",
+        verbose_name=_("department of the version in review"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_off_required = models.BooleanField(
+        _("sign-off required"),
+        default=False,
+        help_text=_("Whether the version in review needs the leader's sign-off."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -142,10 +156,27 @@ class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
         return f"{self.page_id}: {self.get_state_display()}"
 
     @property
+    def acting_department_id(self):
+        """The department whose people decide: that of the latest version."""
+        return self.department_id or self.page.department_id
+
+    @property
     def requires_sign_off(self):
-        """分管校领导 sign-off: required by the category or by the entry's major-matter flag."""
-        page = self.page
-        return bool(page.is_major_matter or page.checklist_item.category.requires_sign_off)
+        """分管校领导 sign-off, as the version in review asks for it (major matter or category)."""
+        return self.sign_off_required
+
+    def sync_from_revision(self, revision):
+        """Take department and sign-off rule from ``revision`` (the latest version)."""
+        from .checklist import ChecklistCategory
+
+        version = revision.as_object()
+        self.department_id = version.department_id
+        self.sign_off_required = bool(
+            version.is_major_matter
+            or ChecklistCategory.objects.filter(
+                items=version.checklist_item_id, requires_sign_off=True
+            ).exists()
+        )
 
     # -- transitions ----------------------------------------------------------------
     # Each method only moves the state and records who decided; the service in

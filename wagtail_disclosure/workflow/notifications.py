@@ -32,7 +32,7 @@ def recipients(review, name, actor):
     """(users, profile switch that lets them opt out) for a transition."""
     role = next_role(review, name)
     if role is not None:
-        users = users_with_role(role, review.page.department_id)
+        users = users_with_role(role, review.acting_department_id)
         return [u for u in users if u.pk != getattr(actor, "pk", None)], "submitted_notifications"
     author = review.submitted_by or (review.revision.user if review.revision else None)
     if author is None or author.pk == getattr(actor, "pk", None):

@@ -86,9 +86,12 @@ def take_transition(entry, name, user, comment="", withheld=False, expected_stat
         with transaction.atomic():
             review = (
                 EntryReview.objects.select_for_update(of=("self",))
-                .select_related("page", "page__checklist_item__category", "revision")
+                .select_related("page", "page__latest_revision", "revision")
                 .get(page_id=entry.pk)
             )
+            if name == "submit" and review.page.latest_revision_id:
+                # Decisions are about this version: read its department and sign-off rule.
+                review.sync_from_revision(review.page.latest_revision)
             method = getattr(review, name)
             if expected_state and review.state != expected_state:
                 raise TransitionError(
@@ -172,7 +175,11 @@ def reopen_after_edit(page_id, revision, user=None):
             .filter(page_id=page_id)
             .first()
         )
-        if review is None or review.state == ReviewState.DRAFT:
+        if review is None:
+            return review
+        review.sync_from_revision(revision)
+        if review.state == ReviewState.DRAFT:
+            review.save(update_fields=["department", "sign_off_required"])
             return review
         from_state = review.state
         review.reopen()

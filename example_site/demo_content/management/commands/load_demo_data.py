@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
@@ -35,7 +36,7 @@ from wagtail_disclosure.models import (
 )
 from wagtail_disclosure.models.pages import default_checklist
 from wagtail_disclosure.sections import ensure_category_pages
-from wagtail_disclosure.workflow import import_as_published
+from wagtail_disclosure.workflow import import_as_published, take_transition
 
 from ... import data
 from ...entries import SEED, build_entries
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             self.load_guide(section)
             self.load_entries(section, departments)
             self.load_groups_and_users(section)
+            self.load_review_pipeline(section)
         if self.created.get("entries") and not options["no_index"]:
             call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
         self.report(section, time.monotonic() - started)
@@ -308,6 +310,44 @@ class Command(BaseCommand):
                 user = User.objects.create_user(username, password=data.DEMO_PASSWORD, **fields)
                 user.groups.add(groups[group_name])
             self.count("users")
+        for username, role, short_code in data.DEPARTMENT_ROLES:
+            assign_perm(
+                f"wagtail_disclosure.{role}",
+                User.objects.get(username=username),
+                Department.objects.get(short_code=short_code),
+            )
+
+    def load_review_pipeline(self, section):
+        """A few 教务处 entries part-way through the review (idempotent by slug)."""
+        User = get_user_model()
+        people = {
+            "submit": User.objects.get(username="editor_jwc"),
+            "approve": User.objects.get(username="reviewer_jwc"),
+            "clear": User.objects.get(username="secrecy"),
+        }
+        department = Department.objects.get(short_code="JWC")
+        for slug, title, item_number, steps, major in data.REVIEW_PIPELINE:
+            item = self.items[item_number]
+            parent = DisclosureCategoryPage.objects.child_of(section).get(
+                category=item.category
+            )
+            if Page.objects.child_of(parent).filter(slug=slug).exists():
+                continue
+            page = entry_page_type_for(item.category.key)(
+                title=title,
+                slug=slug,
+                live=False,
+                checklist_item=item,
+                department=department,
+                document_date=timezone.localdate() - datetime.timedelta(days=10 + len(steps) * 4),
+                summary="本条目用于演示审核流程，尚未公开。",
+                is_major_matter=major,
+            )
+            parent.add_child(instance=page)
+            page.save_revision(user=people["submit"])
+            for step in steps:
+                take_transition(page, step, people[step], comment="演示数据")
+            self.count("entries in review")
 
     # -- summary ---------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Benchmarks of wagtail-disclosure (not part of the distributed package)."""

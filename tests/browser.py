@@ -1,0 +1,157 @@
+"""Helpers for the tests that drive a real headless Chromium (``@pytest.mark.browser``).
+
+The browser is Debian's ``chromium`` (``make test`` installs it when missing), driven by
+Playwright's Python package with ``executable_path``: Playwright's own browser downloads
+(``playwright install``) are never used. Override the binary with ``$CHROMIUM``.
+
+A missing browser is a failure, not a skip: the tests are part of the normal suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+#: Flags every launch uses (Playwright adds a fresh temporary --user-data-dir itself).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT_MS = 15_000
+
+
+def chromium_executable() -> str:
+    """The Chromium binary, or a test failure saying how to get one."""
+    path = CHROMIUM if os.path.isabs(CHROMIUM) else shutil.which(CHROMIUM)
+    if not path or not os.access(path, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM!r}: the browser tests need it. `make test` "
+            "installs it (apt-get install -y chromium); or set $CHROMIUM to a Chromium binary.",
+            pytrace=False,
+        )
+    return path
+
+
+@contextmanager
+def chromium():
+    """Launch headless Chromium with a fresh temporary user-data-dir; yields the browser.
+
+    Playwright creates each launch's profile (``--user-data-dir``) in the temporary
+    directory of its driver process, which inherits ``TMPDIR`` when it starts: point it at
+    a private directory (short: Chromium's singleton socket path is limited to ~100
+    bytes, too little for pytest's tmp_path) and remove it afterwards.
+    """
+    executable = chromium_executable()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the `test` extra installs it
+        pytest.fail("playwright is not installed: pip install -e '.[test]'", pytrace=False)
+
+    old_tmpdir = os.environ.get("TMPDIR")
+    with tempfile.TemporaryDirectory(prefix="wd-chromium-") as profiles:
+        os.environ["TMPDIR"] = profiles
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=executable, headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    assert any(Path(profiles).glob("*profile*")), "no fresh user-data-dir"
+                    yield browser
+                finally:
+                    browser.close()
+        finally:
+            if old_tmpdir is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = old_tmpdir
+
+
+def new_page(browser, locale="zh-CN"):
+    """A page in a fresh context (own cookies): one per person."""
+    context = browser.new_context(viewport=VIEWPORT, locale=locale)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def log_in(browser, base_url: str, username: str, password: str, locale="zh-CN"):
+    """Log in through the admin login form in a new context; returns the page, on the dashboard."""
+    page = new_page(browser, locale)
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    assert page.url.rstrip("/").endswith("/admin"), f"{username} could not log in: {page.url}"
+    return page
+
+
+def goto(page, url: str) -> int:
+    """Load ``url``; returns the HTTP status of the (final) response."""
+    response = page.goto(url)
+    assert response is not None, url
+    return response.status
+
+
+def open_action_menu(page):
+    """Open the dropdown next to the edit view's main button (Save draft)."""
+    toggle = page.locator("footer .w-dropdown-button [data-w-dropdown-target='toggle']")
+    toggle.click()
+    page.locator("footer .w-dropdown-button [data-w-dropdown-target='content']").wait_for(
+        state="visible"
+    )
+    # Let the dropdown's fade-in finish (matters for screenshots).
+    page.wait_for_function(
+        """() => {
+            const box = document.querySelector(".tippy-box[data-state='visible']");
+            return box && getComputedStyle(box).opacity === "1"
+                && box.getAnimations({subtree: true}).length === 0;
+        }"""
+    )
+
+
+def action_links(page):
+    """hrefs of the review-transition items in the edit view's action menu."""
+    return page.eval_on_selector_all(
+        "footer a[href*='/admin/disclosure/entries/']", "links => links.map(a => a.pathname)"
+    )
+
+
+def take_action_from_menu(page, transition_url: str, comment: str):
+    """On an open edit view: action menu → the transition's item → comment → confirm."""
+    open_action_menu(page)
+    link = page.locator(f"footer a[href='{transition_url}']")
+    link.wait_for(state="visible")
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith(transition_url), page.url
+    page.fill("textarea[name=comment]", comment)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    # Taken: the view sends the person back to the entry's edit view.
+    assert not page.url.endswith(transition_url), page_messages(page)
+    return page
+
+
+def page_messages(page) -> str:
+    """Wagtail's messages and field errors on the current page (for assertion messages)."""
+    texts = page.eval_on_selector_all(
+        ".messages li, .error-message, .w-field__errors, .help-critical, .w-field--error label",
+        "nodes => nodes.map(n => n.innerText.trim()).filter(Boolean)",
+    )
+    return f"{page.url}: {' | '.join(texts) or '(no messages)'}"

@@ -1,0 +1,56 @@
+"""Review transitions in the action menu of an entry's edit view (wired in wagtail_hooks.py).
+
+Each item links to the confirmation view of its transition; nothing is taken from the
+menu itself. Wagtail's own Publish and Unpublish items never appear for entries:
+``EntryPermissionTester`` refuses both to everyone.
+"""
+
+from django.urls import reverse
+from wagtail.admin.action_menu import ActionMenuItem
+
+from .models import DisclosureEntryPage
+from .workflow.services import TRANSITIONS, available_transitions, transition_label
+
+ICONS = {
+    "submit": "resubmit",
+    "approve": "success",
+    "clear": "lock",
+    "sign_off": "edit",
+    "publish": "upload",
+    "reject": "arrow-left",
+    "withdraw": "download",
+}
+
+
+class TransitionMenuItem(ActionMenuItem):
+    """One review transition of the entry being edited."""
+
+    def __init__(self, transition, page_id, order=None):
+        super().__init__(order=order)
+        self.transition = transition
+        self.page_id = page_id
+        self.name = f"action-disclosure-{transition.replace('_', '-')}"
+        self.label = transition_label(transition)
+        self.icon_name = ICONS.get(transition, "tasks")
+
+    def is_shown(self, context):
+        return context.get("view") == "edit"
+
+    def get_url(self, parent_context):
+        return reverse("wagtail_disclosure:entry_transition", args=[self.page_id, self.transition])
+
+
+def transition_menu_items(request, context):
+    """The items for the transitions the user may take on the entry being edited."""
+    page = context.get("page")
+    if context.get("view") != "edit" or not isinstance(page, DisclosureEntryPage) or not page.pk:
+        return []
+    return [
+        TransitionMenuItem(name, page.pk, order=200 + TRANSITIONS.index(name))
+        for name in available_transitions(page, request.user)
+    ]
+
+
+def add_transition_menu_items(menu_items, request, context):
+    """``construct_page_action_menu`` hook: append after Wagtail's own items."""
+    menu_items.extend(transition_menu_items(request, context))

@@ -1,0 +1,21 @@
+"""Admin URLs of wagtail_disclosure, mounted under ``disclosure/`` by wagtail_hooks.py."""
+
+from django.urls import path
+
+from .views import review
+
+app_name = "wagtail_disclosure"
+
+urlpatterns = [
+    path(
+        "entries/<int:page_id>/<str:transition>/",
+        review.EntryTransitionView.as_view(),
+        name="entry_transition",
+    ),
+    path("queue/", review.ReviewQueueView.as_view(), name="review_queue"),
+    path(
+        "queue/results/",
+        review.ReviewQueueView.as_view(results_only=True),
+        name="review_queue_results",
+    ),
+]

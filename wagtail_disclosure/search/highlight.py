@@ -1,0 +1,90 @@
+"""Snippets of result text with the query words marked (``<mark>``)."""
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .segmentation import _t2s
+
+
+def _normalised_with_offsets(text):
+    """``text`` normalised like the index, and for each character its offset in ``text``."""
+    chars, offsets = [], []
+    for i, char in enumerate(text):
+        for out in unicodedata.normalize("NFKC", char).lower():
+            chars.append(out)
+            offsets.append(i)
+    normal = "".join(chars)
+    converter = _t2s()
+    if converter is not None:
+        simplified = converter.convert(normal)
+        if len(simplified) == len(normal):  # t2s is character for character almost always
+            normal = simplified
+    return normal, offsets
+
+
+def find_spans(text, words):
+    """Non-overlapping (start, end) spans in ``text`` where any of ``words`` occurs."""
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    if not text or not words:
+        return []
+    normal, offsets = _normalised_with_offsets(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    spans = []
+    for match in pattern.finditer(normal):
+        start = offsets[match.start()]
+        end = offsets[match.end() - 1] + 1
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
+
+
+def mark(text, words):
+    """The whole of ``text``, escaped, with the words marked."""
+    return snippet(text, words, length=None)
+
+
+def snippet(text, words, length=120):
+    """An escaped excerpt of ``text`` around the first match, with matches marked.
+
+    Without a match: the beginning of the text. ``length=None``: all of it.
+    """
+    text = " ".join((text or "").split())
+    spans = find_spans(text, words)
+    start, end = 0, len(text)
+    if length is not None and len(text) > length:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - length // 4, len(text) - length))
+        end = start + length
+    parts = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        parts.append(escape(text[cursor:s]))
+        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    parts.append(escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def has_match(text, words):
+    return bool(find_spans(" ".join((text or "").split()), words))
+
+
+def entry_snippet(entry, words, length=120):
+    """The best excerpt of an entry: summary, else body, else an attachment's text."""
+    from .documents import attachment_texts, streamfield_text
+
+    candidates = [entry.summary, streamfield_text(entry)]
+    for _title, text in attachment_texts(entry):
+        candidates.extend([text])
+    for text in candidates:
+        if text and has_match(text, words):
+            return snippet(text, words, length)
+    return snippet(entry.summary or candidates[1], words, length)

@@ -1,0 +1,19 @@
+"""Background tasks (django-tasks, the task framework Wagtail uses)."""
+
+from django_tasks import task
+
+
+@task()
+def extract_attachment_text(attachment_id):
+    """Extract the text of an attachment for search and reindex its entry."""
+    from .extraction import update_attachment_text
+
+    update_attachment_text(attachment_id)
+
+
+@task()
+def reindex_entry(page_id):
+    """Index an entry again, e.g. after one of its attachments changed."""
+    from .extraction import reindex_entry as reindex
+
+    reindex(page_id)

@@ -1,0 +1,1 @@
+"""Admin views of wagtail_disclosure, one module per screen."""
