@@ -67,8 +67,7 @@ def run(count):
     for role in ("edit_entries", "review_entries", "clear_entries", "publish_entries"):
         assign_perm(f"wagtail_disclosure.{role}", user, department)
     entries = [
-        make_entry(section, key="basic", publish=False, department=department)
-        for _ in range(count)
+        make_entry(section, key="basic", publish=False, department=department) for _ in range(count)
     ]
     timings = {name: [] for name in CHAIN}
     queries = {name: set() for name in CHAIN}
@@ -108,7 +107,9 @@ def write(path, results):
     print(f"| transition | median ms | p95 ms | queries ({results['environment']['database']}) |")
     print("|---|---|---|---|")
     for name, row in results["transitions"].items():
-        print(f"| {name} | {row['median_ms']} | {row['p95_ms']} | {', '.join(map(str, row['queries']))} |")
+        print(
+            f"| {name} | {row['median_ms']} | {row['p95_ms']} | {', '.join(map(str, row['queries']))} |"
+        )
 
 
 if __name__ == "__main__":

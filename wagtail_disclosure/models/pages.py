@@ -110,6 +110,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = build_catalogue(self)
+        context["search_url"] = (self.get_url(request) or "") + self.reverse_subpage("search")
         context["guide_page"] = DisclosureGuidePage.objects.child_of(self).live().public().first()
         return context
 
