@@ -188,3 +188,26 @@ def test_school_items_can_be_deleted_but_official_ones_cannot(admin_client):
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_home")
     assert ChecklistItem.objects.filter(pk=item.pk).exists()
+
+
+def test_official_checklist_and_categories_are_locked_but_sign_off_rule_is_editable(admin_client):
+    category = ChecklistCategory.objects.get(checklist=moe(), number=3)
+    url = reverse("disclosure_checklist_categories:edit", args=[category.pk])
+    response = admin_client.post(
+        url,
+        {"checklist": category.checklist_id, "number": 9, "key": "money", "title": "改名",
+         "requires_sign_off": "on"},
+    )
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert (category.number, category.key, category.title) == (3, "finance", "财务、资产及收费信息")
+    assert category.requires_sign_off
+    checklist = moe()
+    response = admin_client.post(
+        reverse("disclosure_checklists:edit", args=[checklist.pk]),
+        {"code": "x", "title": "改名", "document_number": "", "issued_by": "", "issued_on": "",
+         "description": ""},
+    )
+    assert response.status_code == 302
+    checklist.refresh_from_db()
+    assert (checklist.code, checklist.title) == ("moe-2014", "高等学校信息公开事项清单")

@@ -15,9 +15,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from .compat import HAS_POLICY_REGISTRY
-from .forms import ChecklistItemForm
+from .forms import OfficialWordingForm
 from .models import (
     Checklist,
+    ChecklistCategory,
     ChecklistItem,
     Department,
     DepartmentGroupObjectPermission,
@@ -103,7 +104,7 @@ class ChecklistItemViewSet(ModelViewSet):
             ),
             FieldPanel("not_applicable_reason"),
         ],
-        base_form_class=ChecklistItemForm,
+        base_form_class=OfficialWordingForm,
     )
 
     if not HAS_POLICY_REGISTRY:  # Wagtail 7.4: the viewset carries the policy
@@ -119,7 +120,16 @@ class ChecklistViewSet(ModelViewSet):
     list_display = ["title", "code", "document_number", "issued_on", "is_official"]
     search_fields = ["title", "code", "document_number"]
     copy_view_enabled = False
-    form_fields = ["code", "title", "document_number", "issued_by", "issued_on", "description"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("code"),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("document_number"), FieldPanel("issued_on")]),
+            FieldPanel("issued_by"),
+            FieldPanel("description"),
+        ],
+        base_form_class=OfficialWordingForm,
+    )
 
 
 class ReleaseChannelViewSet(ModelViewSet):
@@ -133,11 +143,27 @@ class ReleaseChannelViewSet(ModelViewSet):
     form_fields = ["code", "name", "sort_order"]
 
 
-class DisclosureViewSetGroup(ViewSetGroup):
-    menu_label = _("Disclosure")
-    menu_icon = "folder-open-inverse"
-    menu_order = 250
-    items = (DepartmentViewSet, ChecklistItemViewSet, ChecklistViewSet, ReleaseChannelViewSet)
+class ChecklistCategoryViewSet(ModelViewSet):
+    """Categories: official wording read-only; the sign-off rule is the school's to set."""
+
+    name = "disclosure_checklist_categories"
+    model = ChecklistCategory
+    icon = "folder-inverse"
+    menu_label = _("Checklist categories")
+    add_to_admin_menu = False
+    list_display = ["number", "title", "key", "checklist", "requires_sign_off"]
+    list_filter = ["checklist", "requires_sign_off"]
+    ordering = ["checklist", "number"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("checklist"),
+            FieldRowPanel([FieldPanel("number"), FieldPanel("key")]),
+            FieldPanel("title"),
+            FieldPanel("requires_sign_off"),
+        ],
+        base_form_class=OfficialWordingForm,
+    )
 
 
 class WorkingDayOverrideViewSet(ModelViewSet):
@@ -155,10 +181,6 @@ class WorkingDayOverrideViewSet(ModelViewSet):
     list_per_page = 100
     copy_view_enabled = False
     form_fields = ["date", "is_working_day", "note"]
-
-
-# Defined after the group, so it joins the group's items here rather than in its body.
-DisclosureViewSetGroup.items = (*DisclosureViewSetGroup.items, WorkingDayOverrideViewSet)
 
 
 # ---------------------------------------------------------------------------
@@ -313,8 +335,17 @@ class DepartmentGroupRoleViewSet(RoleAssignmentViewSet):
         permission_policy = group_role_permission_policy
 
 
-DisclosureViewSetGroup.items = (
-    *DisclosureViewSetGroup.items,
-    DepartmentUserRoleViewSet,
-    DepartmentGroupRoleViewSet,
-)
+class DisclosureViewSetGroup(ViewSetGroup):
+    menu_label = _("Disclosure")
+    menu_icon = "folder-open-inverse"
+    menu_order = 250
+    items = (
+        DepartmentViewSet,
+        DepartmentUserRoleViewSet,
+        DepartmentGroupRoleViewSet,
+        ChecklistItemViewSet,
+        ChecklistCategoryViewSet,
+        ChecklistViewSet,
+        ReleaseChannelViewSet,
+        WorkingDayOverrideViewSet,
+    )

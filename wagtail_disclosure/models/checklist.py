@@ -11,6 +11,8 @@ class Checklist(models.Model):
     version, or a provincial supplement, is added as data: new rows, no code.
     """
 
+    OFFICIAL_FIELDS = ("code", "title", "document_number", "issued_by", "issued_on", "description")
+
     code = models.SlugField(_("code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=255)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
@@ -35,6 +37,8 @@ class Checklist(models.Model):
 
 class ChecklistCategory(models.Model):
     """One of the checklist's categories (基本信息, 招生考试信息, …)."""
+
+    OFFICIAL_FIELDS = ("checklist", "number", "key", "title")
 
     checklist = models.ForeignKey(
         Checklist, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="categories"
