@@ -522,3 +522,26 @@ def test_explorer_shows_the_review_state(section, admin_client):
     with translation.override("zh-hans"):
         label = str(ReviewState.SUBMITTED.label)
     assert "送审中的条目" in html and label in html
+
+
+def test_queue_deadlines_use_the_items_period(section):
+    from wagtail_disclosure.models import ChecklistItem
+    from wagtail_disclosure.views.review import attach_deadlines, deadline_counts
+
+    short = ChecklistItem.objects.get(category__checklist=section.checklist, code="2")
+    short.update_within_working_days = 5
+    short.save()
+    quick = make_entry(section, key="basic", item_code="2", publish=False,
+                       document_date="2025-03-03")
+    normal = make_entry(section, key="basic", item_code="3", publish=False,
+                        document_date="2025-03-03")
+    reviews = EntryReview.objects.filter(page_id__in=[quick.pk, normal.pk]).select_related(
+        "department", "page", "page__department", "page__checklist_item__category"
+    )
+    today = datetime.date(2025, 3, 12)
+    by_page = {r.page_id: r.deadline for r in attach_deadlines(reviews, today=today)}
+    assert by_page[quick.pk].due_date == datetime.date(2025, 3, 10)
+    assert by_page[quick.pk].state == "overdue"
+    assert by_page[normal.pk].state == "on_time"
+    counts = deadline_counts(reviews, today=today)
+    assert counts["overdue"] == 1 and counts["on_time"] == 1

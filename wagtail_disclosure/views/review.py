@@ -259,8 +259,9 @@ def attach_deadlines(reviews, today=None):
     """Set ``review.deadline`` (a DeadlineStatus of the publication deadline) and
     ``review.acting_department`` on each.
 
-    The period runs from the entry's 成文日期 (``document_date``); one working-day
-    calendar serves every row, so the whole list costs one query.
+    The period runs from the entry's 成文日期 (``document_date``) and lasts the checklist
+    item's ``update_within_working_days``; one working-day calendar serves every row, so
+    the whole list costs one query.
     """
     reviews = list(reviews)
     for review in reviews:
@@ -276,23 +277,32 @@ def attach_deadlines(reviews, today=None):
         if start is None:
             review.deadline = None
             continue
-        if start not in statuses:
-            statuses[start] = DeadlineStatus.compute(start, today=today, calendar=calendar)
-        review.deadline = statuses[start]
+        key = (start, review.page.checklist_item.update_within_working_days)
+        if key not in statuses:
+            statuses[key] = DeadlineStatus.compute(
+                start, key[1], today=today, calendar=calendar
+            )
+        review.deadline = statuses[key]
     return reviews
 
 
 def deadline_counts(reviews, today=None):
-    """{DeadlineState: number of reviews} for a queryset, from its distinct document dates."""
+    """{DeadlineState: number of reviews} for a queryset, from its distinct
+    (document date, item period) pairs."""
     today = today or timezone.localdate()
-    dates = Counter(reviews.order_by().values_list("page__document_date", flat=True))
-    dates.pop(None, None)
+    periods = Counter(
+        reviews.order_by().values_list(
+            "page__document_date", "page__checklist_item__update_within_working_days"
+        )
+    )
+    periods = Counter({key: n for key, n in periods.items() if key[0] is not None})
     counts = Counter()
-    if not dates:
+    if not periods:
         return counts
+    dates = [start for start, _days in periods]
     calendar = WorkingDayCalendar(min(dates), max(max(dates), today) + datetime.timedelta(days=62))
-    for start, number in dates.items():
-        counts[DeadlineStatus.compute(start, today=today, calendar=calendar).state] += number
+    for (start, days), number in periods.items():
+        counts[DeadlineStatus.compute(start, days, today=today, calendar=calendar).state] += number
     return counts
 
 
