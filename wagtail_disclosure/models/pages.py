@@ -569,17 +569,13 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     def status_string(self):
         """Wagtail's status, followed by the review state when a version is in review.
 
-        The explorer annotates its rows with ``disclosure_review_state`` (one query for
-        the whole listing); elsewhere the review row is read.
+        Only where the listing annotated ``disclosure_review_state`` (the explorer does,
+        in one query for all rows): elsewhere no query is made per page.
         """
         from .review import ReviewState
 
         status = super().status_string
         state = getattr(self, "disclosure_review_state", None)
-        if state is None:
-            state = (
-                type(self).objects.filter(pk=self.pk).values_list("review__state", flat=True).first()
-            )
         if state and state != ReviewState.PUBLISHED:
             return f"{status} · {ReviewState(state).label}"
         return status
