@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/disclosure/v1/", include("wagtail_disclosure.api.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

@@ -1,0 +1,30 @@
+"""The django-ninja API object: routers, error handling, schema and docs page."""
+
+from ninja import NinjaAPI
+
+from .. import __version__
+from . import public, staff
+from .errors import install_handlers
+
+API_PREFIX = "api/disclosure/v1/"
+
+
+def build_api():
+    api = NinjaAPI(
+        title="wagtail-disclosure API",
+        version="1",
+        description=(
+            "Public read API of the information-disclosure section (信息公开) and the staff "
+            f"review API. wagtail-disclosure {__version__}. See docs/api.md."
+        ),
+        urls_namespace="wagtail_disclosure_api",
+        openapi_url="/openapi.json",
+        docs_url="/docs/",
+    )
+    install_handlers(api)
+    api.add_router("/", public.router)
+    api.add_router("/staff/", staff.router)
+    return api
+
+
+api = build_api()
