@@ -23,6 +23,9 @@ ALLOWED_HOSTS = ["welcome.localhost", "disclosure.localhost", "testserver"]
 
 INSTALLED_APPS = [
     "wagtail_disclosure",
+    "wagtail.api.v2",
+    "rest_framework",
+    "ninja",
     "wagtail.contrib.table_block",
     "guardian",
     "wagtail.contrib.forms",
@@ -105,6 +108,8 @@ WAGTAILADMIN_BASE_URL = "http://disclosure.localhost"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 WAGTAIL_DISCLOSURE_ORGANISATION_CODE = "19999"
+# api_throughput.py measures the server, not the rate limit.
+WAGTAIL_DISCLOSURE_API_THROTTLE_RATE = None
 
 # No request logging; server errors go to stderr (the gunicorn log of the run).
 LOGGING = {

@@ -20,6 +20,11 @@ INSTALLED_APPS = [
     "wagtail_disclosure",
     "wagtail.contrib.table_block",
     "guardian",
+    "ninja",  # Swagger UI of the API docs page from local static files
+    "corsheaders",
+    "wagtail.api.v2",
+    "rest_framework",
+    "wagtail.contrib.frontend_cache",  # tests/test_api_public.py: purging API URLs
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -42,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,3 +107,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 WAGTAIL_DISCLOSURE_ORGANISATION_CODE = "19999"
+
+# The disclosure API (docs/api.md#cors): readable from any origin. Tokens, not cookies,
+# authenticate the staff endpoints, so credentials stay off.
+CORS_URLS_REGEX = r"^/api/disclosure/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -15,11 +15,13 @@ class WagtailDisclosureAppConfig(AppConfig):
         )
         from .compat import register_permission_policy
         from .models import (
+            ApiToken,
             ChecklistItem,
             DepartmentGroupObjectPermission,
             DepartmentUserObjectPermission,
         )
         from .permissions import checklist_item_permission_policy
+        from .views.tokens import api_token_permission_policy
         from .viewsets import group_role_permission_policy, user_role_permission_policy
 
         if register_permission_policy is not None:  # Wagtail 8.0+; on 7.4 viewsets carry them
@@ -28,8 +30,13 @@ class WagtailDisclosureAppConfig(AppConfig):
             register_permission_policy(
                 DepartmentGroupObjectPermission, group_role_permission_policy
             )
+            register_permission_policy(ApiToken, api_token_permission_policy)
         signal_handlers.connect()
 
         from .search import signal_handlers as search_signal_handlers
 
         search_signal_handlers.connect()
+
+        from .api import signal_handlers as api_signal_handlers
+
+        api_signal_handlers.connect()

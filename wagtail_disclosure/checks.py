@@ -4,6 +4,10 @@ from django.core.checks import Warning, register
 REQUIRED_APPS = {
     "wagtail.contrib.table_block": "entry bodies offer a table block",
     "wagtail.documents": "entries carry attachments",
+    "ninja": (
+        "the API's docs page (/api/disclosure/v1/docs/) then loads Swagger UI from a CDN "
+        "instead of the site's own static files"
+    ),
 }
 
 

@@ -44,6 +44,17 @@ DEFAULTS = {
     "SEARCH_EXTRACTED_TEXT_LIMIT": 500_000,
     # Attachments larger than this are not read for search.
     "SEARCH_EXTRACTION_MAX_BYTES": 50 * 1024 * 1024,
+    # --- the public API (wagtail_disclosure.api, docs/api.md) ---
+    # Entries per page of the API's entries list and search when the client asks for none.
+    "API_PAGE_SIZE": 20,
+    # Largest page size a client may ask for; larger requests get this many. None: no cap.
+    "API_MAX_PAGE_SIZE": 100,
+    # Seconds public API answers may be cached (Cache-Control: public, max-age=...).
+    # 0: "no-cache" (clients and proxies revalidate every time, with ETag/Last-Modified).
+    "API_CACHE_MAX_AGE": 60,
+    # Requests per client (by address) to the public API, "120/min", "1000/hour", ...
+    # None: no limit. Counted in Django's default cache (share it between workers).
+    "API_THROTTLE_RATE": "120/min",
 }
 
 

@@ -28,6 +28,7 @@ from .models import (
 )
 from .permissions import checklist_item_permission_policy
 from .roles import APP_LABEL, Role
+from .views.tokens import ApiTokenViewSet
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -348,4 +349,5 @@ class DisclosureViewSetGroup(ViewSetGroup):
         ChecklistViewSet,
         ReleaseChannelViewSet,
         WorkingDayOverrideViewSet,
+        ApiTokenViewSet,
     )

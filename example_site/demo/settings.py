@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "wagtail_disclosure",
     "wagtail.contrib.table_block",
     "guardian",
+    "ninja",  # Swagger UI of the API docs page from local static files
+    "corsheaders",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "demo.middleware.SiteLanguageFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,3 +114,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "zip"]
 
 WAGTAIL_DISCLOSURE_ORGANISATION_CODE = "19999"
+
+# The disclosure API (docs/api.md#cors): readable from any origin. Tokens, not cookies,
+# authenticate the staff endpoints, so credentials stay off.
+CORS_URLS_REGEX = r"^/api/disclosure/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -1,12 +1,19 @@
 """The django-ninja API object: routers, error handling, schema and docs page."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from .. import __version__
 from . import public, staff
 from .errors import install_handlers
 
 API_PREFIX = "api/disclosure/v1/"
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """JSON with Chinese as UTF-8 characters, not ``\\uXXXX`` escapes (half the bytes)."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def build_api():
@@ -20,6 +27,7 @@ def build_api():
         urls_namespace="wagtail_disclosure_api",
         openapi_url="/openapi.json",
         docs_url="/docs/",
+        renderer=UnicodeJSONRenderer(),
     )
     install_handlers(api)
     api.add_router("/", public.router)

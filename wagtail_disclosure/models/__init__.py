@@ -43,6 +43,7 @@ from .review import (
     ReviewState,
 )
 from .sequences import IndexNumberSequence
+from .tokens import ApiToken
 
 __all__ = [
     "Checklist",
@@ -82,4 +83,5 @@ __all__ = [
     "DepartmentUserObjectPermission",
     "EntryReview",
     "ReviewState",
+    "ApiToken",
 ]

@@ -21,6 +21,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail.fields import RichTextField, StreamField
@@ -95,6 +96,8 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         "wagtail_disclosure.DisclosureGuidePage",
     ]
     template = "wagtail_disclosure/pages/disclosure_index_page.html"
+    # Wagtail's v2 pages API (serve it with wagtail_disclosure.api.v2, docs/api.md).
+    api_fields = [APIField("intro"), APIField("organisation_code"), APIField("api_checklist")]
 
     class Meta:
         verbose_name = _("disclosure section")
@@ -104,6 +107,13 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         if self.checklist_id is None:
             self.checklist = default_checklist()
         return super().save(*args, **kwargs)
+
+    @property
+    def api_checklist(self):
+        checklist = self.checklist
+        if checklist is None:
+            return None
+        return {"id": checklist.pk, "code": checklist.code, "title": checklist.title}
 
     def get_context(self, request, *args, **kwargs):
         from ..catalogue import build_catalogue
@@ -206,10 +216,22 @@ class DisclosureCategoryPage(Page):
 
     parent_page_types = ["wagtail_disclosure.DisclosureIndexPage"]
     template = "wagtail_disclosure/pages/disclosure_category_page.html"
+    api_fields = [APIField("intro"), APIField("api_category")]
 
     class Meta:
         verbose_name = _("disclosure category")
         verbose_name_plural = _("disclosure categories")
+
+    @property
+    def api_category(self):
+        category = self.category
+        return {
+            "id": category.pk,
+            "key": category.key,
+            "number": category.number,
+            "code": category.code,
+            "title": category.title,
+        }
 
     @classmethod
     def clean_subpage_models(cls):
@@ -504,6 +526,28 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     # No scheduled publishing or expiry: entries go live and leave only by review.
     settings_panels = []
 
+    # Wagtail's v2 pages API. Serve it with wagtail_disclosure.api.v2.DisclosurePagesAPIViewSet,
+    # which hides entries that are not public (docs/api.md#wagtail-v2-api). Internal
+    # fields (restriction reason, grounds, review) are left out on purpose.
+    api_fields = [
+        APIField("index_number"),
+        APIField("document_number"),
+        APIField("document_date"),
+        APIField("publication_date"),
+        APIField("summary"),
+        APIField("keywords"),
+        APIField("disclosure_mode"),
+        APIField("audience"),
+        APIField("validity"),
+        APIField("validity_changed_on"),
+        APIField("api_checklist_item"),
+        APIField("api_department"),
+        APIField("api_channels"),
+        APIField("body"),
+        APIField("api_attachments"),
+        APIField("api_withdrawal"),
+    ]
+
     base_form_class = DisclosureEntryForm
     is_creatable = False
     parent_page_types = ["wagtail_disclosure.DisclosureCategoryPage"]
@@ -604,6 +648,15 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     # -- search ----------------------------------------------------------------
 
+    @classmethod
+    def get_indexed_objects(cls):
+        """What ``update_index`` reads, chunk by chunk: attachments (and the documents
+        their titles come from) are fetched with the chunk, not one query per entry."""
+        attachments = DisclosureAttachment.objects.select_related("document")
+        return super().get_indexed_objects().prefetch_related(
+            models.Prefetch("attachments", queryset=attachments)
+        )
+
     def search_text_segmented(self):
         from ..search.documents import entry_search_text
         from ..search.segmentation import segment
@@ -614,6 +667,48 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     def is_publicly_visible(self):
         return self.live and not self.is_restricted and not self.get_view_restrictions()
+
+    # -- Wagtail's v2 API (api_fields) ----------------------------------------------
+
+    @property
+    def api_checklist_item(self):
+        item = self.checklist_item
+        return {
+            "id": item.pk,
+            "code": item.code,
+            "title": item.title,
+            "category": {"id": item.category_id, "key": item.category.key},
+        }
+
+    @property
+    def api_department(self):
+        department = self.department
+        return {"id": department.pk, "short_code": department.short_code, "name": department.name}
+
+    @property
+    def api_channels(self):
+        return [{"code": channel.code, "name": channel.name} for channel in self.channels.all()]
+
+    @property
+    def api_attachments(self):
+        if self.withdrawal is not None:  # the public trace of a withdrawn entry has none
+            return []
+        return [
+            {
+                "title": attachment.display_title,
+                "url": attachment.document.url,
+                "file_type": attachment.document.file_extension.lower(),
+                "file_size": attachment.document.file_size,
+            }
+            for attachment in self.attachments.select_related("document")
+        ]
+
+    @property
+    def api_withdrawal(self):
+        review = self.withdrawal
+        if review is None:
+            return None
+        return {"withdrawn_at": review.withdrawn_at, "reason": review.withdrawal_reason}
 
     @cached_property
     def withdrawal(self):
@@ -729,6 +824,10 @@ class AdmissionsEntryPage(DisclosureEntryPage):
             heading=_("Admissions"),
         )
     ]
+    api_fields = DisclosureEntryPage.api_fields + [
+        APIField("admission_year"),
+        APIField("education_level"),
+    ]
     search_fields = DisclosureEntryPage.search_fields + [
         index.FilterField("admission_year"),
         index.FilterField("education_level"),
@@ -755,6 +854,10 @@ class FinanceEntryPage(DisclosureEntryPage):
             [FieldRowPanel([FieldPanel("fiscal_year"), FieldPanel("finance_document_type")])],
             heading=_("Finance"),
         )
+    ]
+    api_fields = DisclosureEntryPage.api_fields + [
+        APIField("fiscal_year"),
+        APIField("finance_document_type"),
     ]
     search_fields = DisclosureEntryPage.search_fields + [
         index.FilterField("fiscal_year"),
@@ -789,6 +892,7 @@ class TeachingQualityEntryPage(DisclosureEntryPage):
     content_panels = DisclosureEntryPage.content_panels + [
         MultiFieldPanel([FieldPanel("academic_year")], heading=_("Teaching quality"))
     ]
+    api_fields = DisclosureEntryPage.api_fields + [APIField("academic_year")]
     search_fields = DisclosureEntryPage.search_fields + [index.FilterField("academic_year")]
 
     class Meta:

@@ -1,0 +1,229 @@
+"""HTTP caching of the public API: validators, conditional GET, Cache-Control, purging.
+
+Every public GET answers with an ``ETag`` and a ``Last-Modified`` derived from the
+database by :func:`content_state`, one query of scalar aggregates, so that every worker
+of every server computes the same validators without sharing memory. A conditional
+request (``If-None-Match`` / ``If-Modified-Since``) whose validators still match is
+answered ``304 Not Modified`` before the body is built (Django's ``condition``).
+
+What the state covers (docs/api.md#caching):
+
+* disclosure pages (sections, categories, guides, entries): the latest publication, and
+  how many exist and are live, so publishing, unpublishing and deleting change it;
+* reviews: the latest state change, so withdrawing (withheld or not) changes it;
+* departments and the checklist: how many departments there are, and the latest admin
+  edit of a department, checklist, category, item or release channel (Wagtail logs every
+  edit made in the admin);
+* view restrictions, which change what is public.
+
+The ETag adds the full path with its query string and the active language, since the
+same state gives a different body for other parameters or another language.
+"""
+
+import datetime
+import hashlib
+from functools import wraps
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import DateTimeField, F, Func, IntegerField, Subquery
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
+from wagtail.models import ModelLogEntry, Page, PageViewRestriction
+
+from ..conf import get_setting
+
+#: Request attribute holding the state computed for this request.
+STATE_ATTRIBUTE = "_disclosure_api_state"
+
+
+def disclosure_page_models():
+    from ..models import (
+        DisclosureCategoryPage,
+        DisclosureEntryPage,
+        DisclosureGuidePage,
+        DisclosureIndexPage,
+    )
+
+    return [DisclosureIndexPage, DisclosureCategoryPage, DisclosureGuidePage, DisclosureEntryPage]
+
+
+def catalogue_models():
+    from ..models import Checklist, ChecklistCategory, ChecklistItem, Department, ReleaseChannel
+
+    return [Department, Checklist, ChecklistCategory, ChecklistItem, ReleaseChannel]
+
+
+class _Max(Func):
+    """``MAX(column)`` as a plain function: a scalar subquery, not a GROUP BY."""
+
+    function = "MAX"
+
+
+class _Count(Func):
+    template = "COUNT(*)"
+
+    def __init__(self, **extra):
+        super().__init__(output_field=IntegerField(), **extra)
+
+
+def _scalar(queryset, expression):
+    return Subquery(queryset.order_by().annotate(_value=expression).values("_value")[:1])
+
+
+def content_state():
+    """The state of everything the public API shows, as a dict, in one query."""
+    from ..models import Department, EntryReview
+
+    page_types = Page.objects.type(*disclosure_page_models())
+    logged_types = list(ContentType.objects.get_for_models(*catalogue_models()).values())
+    edits = ModelLogEntry.objects.filter(content_type__in=logged_types)
+    when = DateTimeField()
+    row = (
+        # Any single row serves as the anchor; the tree root always exists.
+        Page.objects.filter(depth=1)
+        .order_by()
+        .annotate(
+            pages_published=_scalar(page_types, _Max(F("last_published_at"), output_field=when)),
+            pages=_scalar(page_types, _Count()),
+            pages_live=_scalar(page_types.filter(live=True), _Count()),
+            reviewed=_scalar(
+                EntryReview.objects.all(), _Max(F("state_changed_at"), output_field=when)
+            ),
+            departments=_scalar(Department.objects.all(), _Count()),
+            departments_last_id=_scalar(
+                Department.objects.all(), _Max(F("pk"), output_field=IntegerField())
+            ),
+            edited=_scalar(edits, _Max(F("timestamp"), output_field=when)),
+            restrictions=_scalar(PageViewRestriction.objects.all(), _Count()),
+            restrictions_last_id=_scalar(
+                PageViewRestriction.objects.all(),
+                _Max(F("pk"), output_field=IntegerField()),
+            ),
+        )
+        .values(
+            "pages_published",
+            "pages",
+            "pages_live",
+            "reviewed",
+            "departments",
+            "departments_last_id",
+            "edited",
+            "restrictions",
+            "restrictions_last_id",
+        )
+        .first()
+    )
+    return row or {}
+
+
+def last_modified_of(state):
+    """The latest of the state's timestamps (an aware datetime), or None."""
+    stamps = [
+        value
+        for key in ("pages_published", "reviewed", "edited")
+        if isinstance(value := state.get(key), datetime.datetime)
+    ]
+    if not stamps:
+        return None
+    stamps = [s if timezone.is_aware(s) else timezone.make_aware(s, datetime.UTC) for s in stamps]
+    return max(stamps)
+
+
+def request_state(request):
+    """The content state, computed once per request."""
+    state = getattr(request, STATE_ATTRIBUTE, None)
+    if state is None:
+        state = content_state()
+        setattr(request, STATE_ATTRIBUTE, state)
+    return state
+
+
+def etag_for(request, *args, **kwargs):
+    state = request_state(request)
+    fingerprint = "|".join(
+        [
+            request.get_full_path(),
+            get_language() or "",
+            *(f"{key}={state[key]}" for key in sorted(state)),
+        ]
+    )
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+
+def last_modified_for(request, *args, **kwargs):
+    return last_modified_of(request_state(request))
+
+
+CACHEABLE_STATUSES = (200, 304)
+
+
+def cached_public_get(run):
+    """Wrap a ninja operation's ``run`` (``ninja.decorators.decorate_view``).
+
+    Checks the rate limit first, then answers a conditional request from the validators
+    alone, and marks successful answers as publicly cacheable for
+    ``WAGTAIL_DISCLOSURE_API_CACHE_MAX_AGE`` seconds.
+    """
+    from .throttling import check_rate
+
+    conditional = condition(etag_func=etag_for, last_modified_func=last_modified_for)(run)
+
+    @wraps(run)
+    def view(request, *args, **kwargs):
+        throttled = check_rate(request)
+        if throttled is not None:
+            return throttled
+        response = conditional(request, *args, **kwargs)
+        if response.status_code in CACHEABLE_STATUSES:
+            max_age = get_setting("API_CACHE_MAX_AGE")
+            if max_age:
+                patch_cache_control(response, public=True, max_age=int(max_age))
+            else:
+                patch_cache_control(response, no_cache=True)
+        else:
+            # Errors carry no validators: a client must not revalidate an error.
+            for header in ("ETag", "Last-Modified"):
+                if response.has_header(header):
+                    del response[header]
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return view
+
+
+# --- purging a front-end cache (wagtail.contrib.frontend_cache) ------------------------
+
+
+def entry_api_urls(entry):
+    """Absolute URLs of the API answers that change when ``entry`` is published/withdrawn.
+
+    The catalogue and the entries list (as served without parameters and for the entry's
+    section) and the entry's own detail. Search answers and filtered lists are left to
+    expire after ``WAGTAIL_DISCLOSURE_API_CACHE_MAX_AGE``.
+    """
+    from django.urls import reverse
+
+    from ..models import DisclosureIndexPage
+
+    site = entry.get_site()
+    root = site.root_url if site is not None else ""
+    section = DisclosureIndexPage.objects.ancestor_of(entry).order_by("-depth").first()
+    catalogue = reverse("wagtail_disclosure_api:catalogue")
+    entries = reverse("wagtail_disclosure_api:entries")
+    paths = [catalogue, entries, reverse("wagtail_disclosure_api:entry", args=[entry.pk])]
+    if section is not None:
+        paths += [f"{catalogue}?section={section.pk}", f"{entries}?section={section.pk}"]
+    return [root + path for path in paths]
+
+
+def purge_entry_urls(entry):
+    """Purge the entry's API URLs from the front-end cache, if the site uses one."""
+    from django.apps import apps
+
+    if not apps.is_installed("wagtail.contrib.frontend_cache"):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    purge_urls_from_cache(entry_api_urls(entry))

@@ -1,0 +1,62 @@
+"""Purge the public API's answers from a front-end cache when an entry changes.
+
+Only when ``wagtail.contrib.frontend_cache`` is installed (and configured with
+``WAGTAILFRONTENDCACHE``); connected in ``AppConfig.ready()``. Publishing and
+unpublishing (a withheld withdrawal unpublishes) arrive as Wagtail's ``page_published``
+and ``page_unpublished`` signals; a withdrawal that keeps the page live arrives as the
+save of the entry's review row in ``workflow.services.take_transition``. Purging waits
+for the transaction to commit.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from wagtail.signals import page_published, page_unpublished
+
+logger = logging.getLogger(__name__)
+
+
+def _purge_after_commit(entry):
+    from .caching import purge_entry_urls
+
+    def purge():
+        try:
+            purge_entry_urls(entry)
+        except Exception:  # a cache that cannot be reached must not break publishing
+            logger.exception("Could not purge the API URLs of entry %s", entry.pk)
+
+    transaction.on_commit(purge)
+
+
+def entry_published_or_unpublished(sender, instance, **kwargs):
+    from ..models import DisclosureEntryPage
+
+    if isinstance(instance, DisclosureEntryPage):
+        _purge_after_commit(instance)
+
+
+def review_saved(sender, instance, created=False, raw=False, **kwargs):
+    from ..models.review import ReviewState
+
+    if raw or instance.state != ReviewState.WITHDRAWN or instance.withheld:
+        return  # withheld: the page is unpublished, page_unpublished purges
+    _purge_after_commit(instance.page)
+
+
+def connect():
+    from django.apps import apps
+
+    if not apps.is_installed("wagtail.contrib.frontend_cache"):
+        return
+    from ..models import EntryReview
+
+    page_published.connect(
+        entry_published_or_unpublished, dispatch_uid="wagtail_disclosure_api_purge_published"
+    )
+    page_unpublished.connect(
+        entry_published_or_unpublished, dispatch_uid="wagtail_disclosure_api_purge_unpublished"
+    )
+    post_save.connect(
+        review_saved, sender=EntryReview, dispatch_uid="wagtail_disclosure_api_purge_withdrawn"
+    )
