@@ -25,6 +25,7 @@ import datetime
 import importlib.util
 import json
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -41,6 +42,7 @@ _spec = importlib.util.spec_from_file_location(
 throughput = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(throughput)
 
+import search_bulk  # noqa: E402
 import search_corpus as corpus  # noqa: E402
 
 
@@ -228,7 +230,8 @@ def latency(section, queries, repeat=2):
 
     from wagtail_disclosure.search.query import search_entries
 
-    timings = []
+    timings, slowest = [], {}
+    load_before = os.getloadavg()[0]
     for _ in range(repeat):
         for query, _relevant in queries:
             started = time.perf_counter()
@@ -236,12 +239,45 @@ def latency(section, queries, repeat=2):
             page = Paginator(outcome.results, 10).get_page(1)
             list(page.object_list)
             page.paginator.count  # noqa: B018
-            timings.append((time.perf_counter() - started) * 1000)
+            elapsed = (time.perf_counter() - started) * 1000
+            timings.append(elapsed)
+            slowest[query] = max(elapsed, slowest.get(query, 0))
     timings.sort()
     return {
         "samples": len(timings),
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "max_ms": round(timings[-1], 1),
+        "slowest": {
+            q: round(ms, 1) for q, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:5]
+        },
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+def environment():
+    """Machine, versions and the commit measured (as the catalogue benchmark records them)."""
+    import platform
+
+    import django
+    import wagtail
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        version = connection.cursor().connection.info.server_version
+        database = f"PostgreSQL {version // 10000}.{version % 10000}"
+    else:
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": throughput.cpu_model(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "database": database,
+        "source": throughput.source_state(),
     }
 
 
@@ -254,7 +290,11 @@ def run(args):
 
     checklist = Checklist.objects.get(code="moe-2014")
     items = list(ChecklistItem.objects.for_checklist(checklist).order_by("number"))
-    result = {"vendor": connection.vendor, "date": datetime.date.today().isoformat()}
+    result = {
+        "vendor": connection.vendor,
+        "date": datetime.date.today().isoformat(),
+        "environment": environment(),
+    }
 
     entries = corpus.generate_entries(items)
     t = time.perf_counter()
@@ -278,14 +318,23 @@ def run(args):
             per_item = math.ceil(extra / len(items))
             corpus.ENTRIES_PER_ITEM = per_item
             t = time.perf_counter()
-            build("", corpus.generate_entries(items)[:extra], hand=False, section=section)
+            rows = corpus.generate_entries(items)[:extra]
+            new_ids = search_bulk.build_entries(section, rows, offset=len(ids))
+            checks = search_bulk.verify(section, new_ids)
             built = round(time.perf_counter() - t, 1)
-            _, indexed = reindex()
-            print(f"size {size}: built in {built}s, indexed in {indexed:.0f}s", flush=True)
+            t = time.perf_counter()
+            search_bulk.index_entries(new_ids)
+            indexed = round(time.perf_counter() - t, 1)
+            print(f"size {size}: built in {built}s ({checks}), indexed in {indexed}s", flush=True)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            ids = ids + [None] * extra
+                    cursor.execute("VACUUM ANALYZE")
+            ids = ids + new_ids
+            result.setdefault("bulk_build", {})[str(size)] = {
+                "entries_added": extra,
+                "build_s": built,
+                "index_s": indexed,
+            }
         result["latency"][str(size)] = latency(section, queries)
         print(json.dumps({size: result["latency"][str(size)]}), flush=True)
     return result

@@ -25,10 +25,12 @@ def attachment_texts(page):
     """
     if not page.pk:
         return []
-    return [
-        (attachment.display_title, attachment.extracted_text)
-        for attachment in page.attachments.select_related("document")
-    ]
+    prefetched = getattr(page, "_prefetched_objects_cache", {}).get("attachments")
+    if prefetched is not None:  # rows read by get_indexed_objects() (update_index)
+        attachments = prefetched
+    else:
+        attachments = page.attachments.select_related("document")
+    return [(attachment.display_title, attachment.extracted_text) for attachment in attachments]
 
 
 def entry_search_text(page):
