@@ -487,6 +487,17 @@ def test_search_finds_highlights_and_filters(client, published):
     assert oldest["results"][0]["title"] == "学校章程" and oldest["count"] == 3
 
 
+def test_search_says_when_the_count_stops_at_the_limit(client, published, monkeypatch):
+    from wagtail_disclosure.search import query as search_query
+
+    data = body(get(client, "search?q=章程"))
+    assert data["count"] == 2 and data["truncated"] is False
+    monkeypatch.setattr(search_query, "MAX_RESULTS", 1)
+    data = body(get(client, "search?q=章程"))
+    assert data["count"] == 1 and data["truncated"] is True
+    assert len(data["results"]) == 1
+
+
 def test_search_escapes_html_in_titles(client, section):
     make_entry(section, "basic", title="<b>章程</b>修订")
     hit = body(get(client, "search?q=章程"))["results"][0]

@@ -547,6 +547,7 @@ def search(
         "sort": sort,
         "fallback": outcome.fallback,
         "count": paginator.count,
+        "truncated": outcome.truncated,
         "page": page_obj.number,
         "page_size": paginator.per_page,
         "num_pages": paginator.num_pages,

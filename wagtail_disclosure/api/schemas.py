@@ -192,7 +192,13 @@ class SearchOut(Schema):
     fallback: bool = Field(
         description="True when the search server failed and the database answered."
     )
-    count: int
+    count: int = Field(
+        description="Matching entries, at most 1,000 (see ``truncated``)."
+    )
+    truncated: bool = Field(
+        description="True when more entries match than are listed and counted: add words "
+        "or filters to narrow the search."
+    )
     page: int
     page_size: int
     num_pages: int
