@@ -28,12 +28,8 @@ Results are merged into ``benchmarks/results/api_throughput.json``.
 
 import datetime
 import importlib.util
-import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -52,13 +48,6 @@ PAGE_SIZE = 20
 
 def log(message):
     print(f"[api_throughput] {message}", file=sys.stderr, flush=True)
-
-
-def parse_args(argv=None):
-    args = base.parse_args(argv)
-    if args.output == base.DEFAULT_OUTPUT:
-        args.output = DEFAULT_OUTPUT
-    return args
 
 
 def targets_for(welcome, entry):
@@ -225,58 +214,10 @@ def benchmark(args, tmpdir):
     }
 
 
-markdown_table = base.markdown_table
-
-
-def merge_results(output, run):
-    output.parent.mkdir(parents=True, exist_ok=True)
-    data = {}
-    if output.exists():
-        try:
-            data = json.loads(output.read_text())
-        except ValueError:
-            data = {}
-    data.setdefault("benchmark", "api_throughput")
-    data.setdefault("runs", {})
-    data["runs"][run["environment"]["database"]["vendor"]] = run
-    output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def print_results(output):
-    if not output.exists():
-        raise base.BenchmarkError(f"{output} does not exist; run the benchmark first")
-    for run in json.loads(output.read_text()).get("runs", {}).values():
-        print(markdown_table(run), end="\n\n")
-
-
 def main(argv=None):
-    args = parse_args(argv)
-    if args.print_results:
-        print_results(args.output)
-        return 0
-    if importlib.util.find_spec("gunicorn") is None:
-        print(
-            "gunicorn is not installed in this environment. Install it with\n"
-            "    uv pip install -p .venv gunicorn\n"
-            "(see benchmarks/README.md) and run the benchmark again.",
-            file=sys.stderr,
-        )
-        return 2
-
-    def terminate(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, terminate)
-    started = time.monotonic()
-    tmpdir = tempfile.mkdtemp(prefix="api-throughput-")
-    try:
-        run = benchmark(args, tmpdir)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    merge_results(args.output, run)
-    print(markdown_table(run))
-    print(f"\nResults merged into {args.output} ({time.monotonic() - started:.0f} s in all).")
-    return 0
+    return base.main(
+        argv, run_benchmark=benchmark, default_output=DEFAULT_OUTPUT, name="api_throughput"
+    )
 
 
 if __name__ == "__main__":

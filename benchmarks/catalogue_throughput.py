@@ -776,7 +776,7 @@ def markdown_table(run):
     return "\n".join(lines)
 
 
-def merge_results(output, run):
+def merge_results(output, run, name="catalogue_throughput"):
     output.parent.mkdir(parents=True, exist_ok=True)
     data = {}
     if output.exists():
@@ -784,7 +784,7 @@ def merge_results(output, run):
             data = json.loads(output.read_text())
         except ValueError:
             data = {}
-    data.setdefault("benchmark", "catalogue_throughput")
+    data.setdefault("benchmark", name)
     data.setdefault("runs", {})
     data["runs"][run["environment"]["database"]["vendor"]] = run
     output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -953,8 +953,14 @@ def cpu_ratio(target, baseline):
     return round(mine / base, 1) if mine and base else None
 
 
-def main(argv=None):
+def main(argv=None, *, run_benchmark=None, default_output=DEFAULT_OUTPUT, name=None):
+    """Run one benchmark (``run_benchmark(args, tmpdir)``, this module's by default) and
+    merge its results into ``--output``; ``api_throughput.py`` calls it with its own."""
+    run_benchmark = run_benchmark or benchmark
+    name = name or "catalogue_throughput"
     args = parse_args(argv)
+    if args.output == DEFAULT_OUTPUT:
+        args.output = default_output
     if args.print_results:
         print_results(args.output)
         return 0
@@ -973,12 +979,12 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, terminate)
     started = time.monotonic()
-    tmpdir = tempfile.mkdtemp(prefix="catalogue-throughput-")
+    tmpdir = tempfile.mkdtemp(prefix=f"{name}-")
     try:
-        run = benchmark(args, tmpdir)
+        run = run_benchmark(args, tmpdir)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
-    merge_results(args.output, run)
+    merge_results(args.output, run, name)
     print(markdown_table(run))
     print(f"\nResults merged into {args.output} ({time.monotonic() - started:.0f} s in all).")
     return 0

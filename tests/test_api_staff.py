@@ -14,10 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
-from wagtail.models import GroupPagePermission, PageLogEntry
+from wagtail.models import PageLogEntry
 
-from tests.utils import make_department, make_entry, make_section, reviewer
+from tests.utils import grant, make_department, make_entry, make_section, reviewer, staff
 from wagtail_disclosure.api.main import API_PREFIX
 from wagtail_disclosure.models import ApiToken, ChecklistCategory, EntryReview
 from wagtail_disclosure.models.tokens import LAST_USED_RESOLUTION
@@ -45,29 +44,6 @@ def jwc():
 @pytest.fixture
 def cwc():
     return make_department("CWC", "财务处")
-
-
-def staff(django_user_model, username, section=None, **fields):
-    """Admin access and page edit rights on the section; no role."""
-    user = django_user_model.objects.create_user(username, password="pw", **fields)
-    group, created = Group.objects.get_or_create(name="staff-api-staff")
-    if created:
-        group.permissions.add(Permission.objects.get(codename="access_admin"))
-        if section is not None:
-            for codename in ("add_page", "change_page"):
-                GroupPagePermission.objects.create(
-                    group=group, page=section, permission=Permission.objects.get(codename=codename)
-                )
-    user.groups.add(group)
-    return user
-
-
-def grant(user, role, department=None):
-    """A role in one department (guardian object permission), or in all (global)."""
-    if department is None:
-        assign_perm(f"wagtail_disclosure.{role}", user)
-    else:
-        assign_perm(f"wagtail_disclosure.{role}", user, department)
 
 
 def bearer(user, name="tests", **kwargs):

@@ -11,10 +11,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from guardian.shortcuts import assign_perm
-from wagtail.models import GroupPagePermission
 
-from tests.utils import category_page, make_department, make_entry, make_section, reviewer
+from tests.utils import (
+    category_page,
+    grant,
+    make_department,
+    make_entry,
+    make_section,
+    reviewer,
+    staff,
+)
 from wagtail_disclosure.models import (
     ChecklistCategory,
     DepartmentGroupObjectPermission,
@@ -45,29 +51,6 @@ def jwc():
 @pytest.fixture
 def cwc():
     return make_department("CWC", "财务处")
-
-
-def staff(django_user_model, username, section=None):
-    """Admin access and page edit rights on the section; no role."""
-    user = django_user_model.objects.create_user(username, password="pw")
-    group, created = Group.objects.get_or_create(name="review-admin-staff")
-    if created:
-        group.permissions.add(Permission.objects.get(codename="access_admin"))
-        if section is not None:
-            for codename in ("add_page", "change_page"):
-                GroupPagePermission.objects.create(
-                    group=group, page=section, permission=Permission.objects.get(codename=codename)
-                )
-    user.groups.add(group)
-    return user
-
-
-def grant(user, role, department=None):
-    """A role in one department (guardian object permission), or in all (global)."""
-    if department is None:
-        assign_perm(f"wagtail_disclosure.{role}", user)
-    else:
-        assign_perm(f"wagtail_disclosure.{role}", user, department)
 
 
 def state(entry):

@@ -3,7 +3,9 @@
 import datetime
 import itertools
 
-from wagtail.models import Page, Site
+from django.contrib.auth.models import Group, Permission
+from guardian.shortcuts import assign_perm
+from wagtail.models import GroupPagePermission, Page, Site
 
 from wagtail_disclosure.models import (
     ChecklistItem,
@@ -83,3 +85,26 @@ def publish_through_review(entry, user=None, chain=("submit", "approve", "clear"
         take_transition(entry, name, user)
     entry.refresh_from_db()
     return entry
+
+
+def staff(django_user_model, username, section=None, **fields):
+    """A user with admin access and page edit rights on ``section``, but no review role."""
+    user = django_user_model.objects.create_user(username, password="pw", **fields)
+    group, created = Group.objects.get_or_create(name="tests-staff")
+    if created:
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        if section is not None:
+            for codename in ("add_page", "change_page"):
+                GroupPagePermission.objects.create(
+                    group=group, page=section, permission=Permission.objects.get(codename=codename)
+                )
+    user.groups.add(group)
+    return user
+
+
+def grant(user, role, department=None):
+    """A role in one department (guardian object permission), or in all (global)."""
+    if department is None:
+        assign_perm(f"wagtail_disclosure.{role}", user)
+    else:
+        assign_perm(f"wagtail_disclosure.{role}", user, department)

@@ -37,6 +37,7 @@ from ..search.query import SORTS, Filters, search_entries
 from . import schemas
 from .caching import cached_public_get
 from .errors import ApiError, ErrorOut
+from .refs import category_ref, department_ref
 
 router = Router(tags=["public"])
 
@@ -202,22 +203,6 @@ def choice(value, choices):
 
 def section_ref(request, section):
     return {"id": section.pk, "title": section.title, "url": section.get_full_url(request)}
-
-
-def department_ref(department):
-    if department is None:
-        return None
-    return {"id": department.pk, "short_code": department.short_code, "name": department.name}
-
-
-def category_ref(category):
-    return {
-        "id": category.pk,
-        "key": category.key,
-        "number": category.number,
-        "code": category.code,
-        "title": category.title,
-    }
 
 
 def entry_ref(request, entry):

@@ -224,14 +224,9 @@ class DisclosureCategoryPage(Page):
 
     @property
     def api_category(self):
-        category = self.category
-        return {
-            "id": category.pk,
-            "key": category.key,
-            "number": category.number,
-            "code": category.code,
-            "title": category.title,
-        }
+        from ..api.refs import category_ref
+
+        return category_ref(self.category)
 
     @classmethod
     def clean_subpage_models(cls):
@@ -682,8 +677,9 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     @property
     def api_department(self):
-        department = self.department
-        return {"id": department.pk, "short_code": department.short_code, "name": department.name}
+        from ..api.refs import department_ref
+
+        return department_ref(self.department)
 
     @property
     def api_channels(self):
