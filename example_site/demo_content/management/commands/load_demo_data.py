@@ -41,6 +41,8 @@ from wagtail_disclosure.workflow import import_as_published, take_transition
 from ... import data
 from ...entries import SEED, build_entries
 
+#: The port `make demo` serves on (Makefile HOST).
+DEMO_PORT = 8000
 
 class Command(BaseCommand):
     help = "Load the demo data of 青岚大学 (a fictional university). Safe to run again."
@@ -152,15 +154,19 @@ class Command(BaseCommand):
         if site is None:
             Site.objects.create(
                 hostname="localhost",
-                port=80,
+                port=DEMO_PORT,
                 root_page=section,
                 is_default_site=True,
                 site_name=site_name,
             )
             self.count("site")
-        elif site.root_page_id != section.pk:
+        elif site.root_page_id != section.pk or (site.hostname, site.port) == ("localhost", 80):
+            # Wagtail's initial site says localhost:80; `make demo` serves on port 8000, and
+            # full URLs (the API's, e-mail links) should point there.
             site.root_page = section
             site.site_name = site_name
+            if (site.hostname, site.port) == ("localhost", 80):
+                site.port = DEMO_PORT
             site.save()
             self.count("site")
 
