@@ -28,7 +28,6 @@ Results are merged into ``benchmarks/results/api_throughput.json``.
 
 import datetime
 import importlib.util
-import os
 import sys
 import time
 from pathlib import Path
@@ -104,12 +103,10 @@ def targets_for(welcome, entry):
 
 def benchmark(args, tmpdir):
     database = base.ScratchDatabase(tmpdir)
-    server = None
     try:
         database.create()
         base.setup_django(database.url)
         from django.core.management import call_command
-        from django.db import connections
 
         began = time.monotonic()
         call_command("migrate", verbosity=0, interactive=False)
@@ -129,59 +126,10 @@ def benchmark(args, tmpdir):
 
         entry = public_entries(section).order_by("-publication_date", "-id").first()
         log(f"built in {build_s:.1f} s")
-
         targets = targets_for(welcome, entry)
-        for target in targets:
-            target["sql_queries"] = base.count_queries(
-                target["host"], target["path"], target["marker"]
-            )
-        env = base.environment(database.vendor)
-        env["load_average_before_load"] = list(os.getloadavg())
-        connections.close_all()
-
-        waited, background = base.wait_for_quiet_machine(args.wait_idle)
-        env["background_cores_before_load"] = background
-        if background is not None and background >= 0.3:
-            log(f"other processes still use {background} cores after {waited} s; measuring anyway")
-
-        server = base.Server(database.url, args.workers, Path(tmpdir) / "gunicorn.log")
-        server.start()
-        log(f"gunicorn on 127.0.0.1:{server.port}; {args.warmup:g}+{args.duration:g} s per URL")
-        for target in targets:
-            target.update(
-                base.run_load(
-                    server.port,
-                    target["host"],
-                    target["path"],
-                    target["marker"],
-                    concurrency=args.concurrency,
-                    warmup=args.warmup,
-                    duration=args.duration,
-                    server_pid=server.process.pid,
-                    database_pids=database.backend_pids
-                    if database.vendor == "postgresql"
-                    else None,
-                )
-            )
-            log(
-                f"{target['name']}: {target['requests_per_s']} req/s, "
-                f"p50 {target['latency_ms']['p50']} ms, {target['errors']} errors"
-            )
-        server_errors = [line for line in server.log_tail(200).splitlines() if "Error" in line]
-    except base.BenchmarkError as exc:
-        if server is not None:
-            raise base.BenchmarkError(f"{exc}\ngunicorn log (tail):\n{server.log_tail()}") from exc
-        raise
+        env, server_errors = base.measure(args, database, tmpdir, targets, log=log)
     finally:
-        if server is not None:
-            server.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        database.drop()
+        base.drop_database(database)
 
     by_name = {target["name"]: target for target in targets}
     v2_rps = by_name["v2_pages"]["requests_per_s"]

@@ -806,14 +806,71 @@ def log(message):
     print(f"[catalogue_throughput] {message}", file=sys.stderr, flush=True)
 
 
+def measure(args, database, tmpdir, targets, log=log):
+    """Count each target's queries in-process, then serve the project with gunicorn and
+    load every target in turn. Returns the environment and the server's error lines."""
+    from django.db import connections
+
+    for target in targets:
+        target["sql_queries"] = count_queries(target["host"], target["path"], target["marker"])
+    env = environment(database.vendor)
+    env["load_average_before_load"] = list(os.getloadavg())
+    connections.close_all()  # the load phase must not share our connection
+
+    waited, background = wait_for_quiet_machine(args.wait_idle)
+    env["background_cores_before_load"] = background
+    if background is not None and background >= 0.3:
+        log(f"other processes still use {background} cores after {waited} s; measuring anyway")
+
+    server = Server(database.url, args.workers, Path(tmpdir) / "gunicorn.log")
+    server.start()
+    try:
+        log(f"gunicorn on 127.0.0.1:{server.port}; {args.warmup:g}+{args.duration:g} s per URL")
+        for target in targets:
+            target.update(
+                run_load(
+                    server.port,
+                    target["host"],
+                    target["path"],
+                    target["marker"],
+                    concurrency=args.concurrency,
+                    warmup=args.warmup,
+                    duration=args.duration,
+                    server_pid=server.process.pid,
+                    database_pids=database.backend_pids
+                    if database.vendor == "postgresql"
+                    else None,
+                )
+            )
+            log(
+                f"{target['name']}: {target['requests_per_s']} req/s, "
+                f"p50 {target['latency_ms']['p50']} ms, {target['errors']} errors, "
+                f"cpu {target['cpu']}"
+            )
+        server_errors = [line for line in server.log_tail(200).splitlines() if "Error" in line]
+    except BenchmarkError as exc:
+        raise BenchmarkError(f"{exc}\ngunicorn log (tail):\n{server.log_tail()}") from exc
+    finally:
+        server.stop()
+    return env, server_errors
+
+
+def drop_database(database):
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: S110 - Django may not be set up yet
+        pass
+    database.drop()
+
+
 def benchmark(args, tmpdir):
     database = ScratchDatabase(tmpdir)
-    server = None
     try:
         database.create()
         setup_django(database.url)
         from django.core.management import call_command
-        from django.db import connections
         from django.utils.html import escape
 
         try:  # a model changed without its migration would fail later, less clearly
@@ -861,56 +918,9 @@ def benchmark(args, tmpdir):
                 "marker": escape(category_page.title),
             },
         ]
-        for target in targets:
-            target["sql_queries"] = count_queries(target["host"], target["path"], target["marker"])
-        env = environment(database.vendor)
-        env["load_average_before_load"] = list(os.getloadavg())
-        connections.close_all()  # the load phase must not share our connection
-
-        waited, background = wait_for_quiet_machine(args.wait_idle)
-        env["background_cores_before_load"] = background
-        if background is not None and background >= 0.3:
-            log(f"other processes still use {background} cores after {waited} s; measuring anyway")
-
-        server = Server(database.url, args.workers, Path(tmpdir) / "gunicorn.log")
-        server.start()
-        log(f"gunicorn on 127.0.0.1:{server.port}; {args.warmup:g}+{args.duration:g} s per page")
-        for target in targets:
-            target.update(
-                run_load(
-                    server.port,
-                    target["host"],
-                    target["path"],
-                    target["marker"],
-                    concurrency=args.concurrency,
-                    warmup=args.warmup,
-                    duration=args.duration,
-                    server_pid=server.process.pid,
-                    database_pids=database.backend_pids
-                    if database.vendor == "postgresql"
-                    else None,
-                )
-            )
-            log(
-                f"{target['name']}: {target['requests_per_s']} req/s, "
-                f"p50 {target['latency_ms']['p50']} ms, {target['errors']} errors, "
-                f"cpu {target['cpu']}"
-            )
-        server_errors = [line for line in server.log_tail(200).splitlines() if "Error" in line]
-    except BenchmarkError as exc:
-        if server is not None:
-            raise BenchmarkError(f"{exc}\ngunicorn log (tail):\n{server.log_tail()}") from exc
-        raise
+        env, server_errors = measure(args, database, tmpdir, targets)
     finally:
-        if server is not None:
-            server.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        database.drop()
+        drop_database(database)
 
     by_name = {target["name"]: target for target in targets}
     welcome_rps = by_name["welcome"]["requests_per_s"]
