@@ -85,6 +85,7 @@ def published(section, departments):
             summary="决算公开",
             document_date="2025-07-01",
             publication_date="2025-07-10",
+            body=[("paragraph", "<p>部门决算说明全文。</p>")],
             fiscal_year=2025,
             validity="expired",
             validity_changed_on="2026-01-01",
@@ -404,11 +405,17 @@ def test_entry_detail_has_metadata_body_attachments_and_category_fields(client, 
 
 def test_withdrawn_entry_keeps_a_public_trace(client, published):
     entry = published["budget"]
+    v2_url = f"/api/v2/pages/{entry.pk}/?fields=body,api_attachments,api_withdrawal"
+    assert "部门决算说明全文" in text(client.get(v2_url))
     take_transition(entry, "withdraw", reviewer(), comment="数据已更新")
     data = body(get(client, f"entries/{entry.pk}"))
     assert data["withdrawn"] is True
     assert data["withdrawal"]["reason"] == "数据已更新"
     assert data["summary"] == "" and data["body"] == [] and data["attachments"] == []
+    # Wagtail's v2 API shows the same trace: no body, no attachments.
+    v2 = body(client.get(v2_url))
+    assert v2["body"] == [] and v2["api_attachments"] == []
+    assert v2["api_withdrawal"]["reason"] == "数据已更新"
     assert "2025年部门决算" not in titles(get(client, "entries"))
     catalogue = text(get(client, "catalogue"))
     assert "2025年部门决算" not in catalogue

@@ -28,6 +28,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet, get_page_models
 from wagtail.search import index
 
+from ..api.v2_fields import PublicBodyField
 from ..blocks import DisclosureBodyBlock, GuideBodyBlock
 from ..conf import get_setting
 from ..search.fields import with_segmented_title
@@ -538,7 +539,7 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         APIField("api_checklist_item"),
         APIField("api_department"),
         APIField("api_channels"),
-        APIField("body"),
+        APIField("body", serializer=PublicBodyField()),
         APIField("api_attachments"),
         APIField("api_withdrawal"),
     ]
