@@ -618,6 +618,19 @@ def test_command_creates_lists_and_revokes(client, django_user_model):
     assert client.get(f"{STAFF}/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
 
 
+def test_keys_never_start_with_a_dash(django_user_model, monkeypatch):
+    """A prefix such as "-x3…" would be taken for an option by ``revoke <prefix>``."""
+    from wagtail_disclosure.models import tokens
+
+    drawn = iter(["-" + "a" * 42, "-" + "b" * 42, "Zq" + "c" * 41])
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda nbytes: next(drawn))
+    user = django_user_model.objects.create_user("alice")
+    token, key = ApiToken.objects.create_token(user=user, name="cli")
+    assert key.startswith("Zq") and token.prefix == key[: tokens.PREFIX_LENGTH]
+    monkeypatch.undo()
+    assert "Revoked" in command("revoke", token.prefix)
+
+
 def test_command_errors(django_user_model):
     django_user_model.objects.create_user("alice")
     django_user_model.objects.create_user("gone", is_active=False)

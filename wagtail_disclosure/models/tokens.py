@@ -47,6 +47,10 @@ class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):
         """Make a token for ``user``. Returns ``(token, key)``; the key is not kept."""
         for _attempt in range(5):
             key = secrets.token_urlsafe(32)
+            while key.startswith("-"):
+                # A key (and so its prefix) starting with "-" would read as an option on
+                # the command line (``disclosure_api_token revoke <prefix>``): draw again.
+                key = secrets.token_urlsafe(32)
             try:
                 with transaction.atomic():
                     token = self.create(
