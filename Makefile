@@ -1,6 +1,7 @@
 # wagtail-disclosure developer entry points (see docs/development.md).
 #
 #   make demo    create .venv, install the package + demo site, migrate, load demo data, runserver
+#                (with DJANGO_DEBUG=1; `DJANGO_DEBUG=0 make demo` for DEBUG off)
 #   make test    ruff, manage.py check/makemigrations, pytest on SQLite + PostgreSQL for
 #                Wagtail 7.4 and 8, mkdocs build --strict  (all via nox; CI runs this)
 #                The browser tests need Debian's chromium: installed first if missing (root/sudo).
@@ -67,10 +68,15 @@ chromium:
 demo-install: venv
 	@$(call pip_install,-e '.[demo]')
 
+# DEBUG is off in demo.settings unless DJANGO_DEBUG=1; the demo turns it on (tracebacks,
+# static files). `DJANGO_DEBUG=0 make demo` runs it as production would, with --insecure so
+# runserver still serves the static files (never MEDIA_ROOT/documents/).
+DJANGO_DEBUG ?= 1
+
 demo: demo-install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
-	$(MANAGE) runserver $(HOST)
+	DJANGO_DEBUG=$(DJANGO_DEBUG) $(MANAGE) runserver --insecure $(HOST)
 
 # --- test -----------------------------------------------------------------------------
 # Every stage runs even if an earlier one failed; the summary lists each stage's

@@ -42,6 +42,9 @@ WAGTAIL_PINS = {
 DATABASES = ("sqlite", "postgres")
 # The wheel/fresh-project test is slow; it runs in exactly one session.
 PACKAGING_SESSION = "tests-wagtail8-sqlite"
+# tests/test_outside_in.py (a real server on its own database, about a minute) runs with
+# one Wagtail series only, on both databases.
+OUTSIDE_IN_WAGTAIL = "wagtail8"
 
 MANAGE = "example_site/manage.py"
 VERSIONS_SCRIPT = (
@@ -116,6 +119,7 @@ def _make_tests_session(wagtail: str, database: str) -> None:
         env: dict[str, str | None] = {
             "WAGTAIL_DISCLOSURE_EXPECTED_DB": "postgresql" if database == "postgres" else "sqlite",
             "WAGTAIL_DISCLOSURE_PACKAGING_TEST": "1" if name == PACKAGING_SESSION else None,
+            "WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST": "1" if wagtail == OUTSIDE_IN_WAGTAIL else None,
         }
         uv_bin = _uv_binary()
         if uv_bin:

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.frontend_cache",  # tests/test_api_public.py: purging API URLs
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",  # sitemap.xml: publicly visible entries only
+    "django.contrib.sitemaps",  # its sitemap.xml template
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -84,6 +86,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'test.sqlite3'}")
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: review steps taken at the same moment wait for each other
+    # instead of failing with "database is locked" (docs/installation.md#sqlite).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

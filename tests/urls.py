@@ -2,6 +2,7 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_disclosure.api.v2 import DisclosurePagesAPIViewSet
@@ -16,5 +17,6 @@ urlpatterns = [
     path("api/disclosure/v1/", include("wagtail_disclosure.api.urls")),
     path("api/v2/", api_v2.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
     path("", include(wagtail_urls)),
 ]

@@ -10,10 +10,11 @@ class WagtailDisclosureAppConfig(AppConfig):
 
     def ready(self):
         from . import (
+            admin_scoping,
             checks,  # noqa: F401  (registers system checks)
             signal_handlers,
         )
-        from .compat import register_permission_policy
+        from .compat import fix_sqlite_fts_quoting, register_permission_policy
         from .models import (
             ApiToken,
             ChecklistItem,
@@ -32,6 +33,8 @@ class WagtailDisclosureAppConfig(AppConfig):
             )
             register_permission_policy(ApiToken, api_token_permission_policy)
         signal_handlers.connect()
+        admin_scoping.install()  # staff see only their departments' entries in the admin
+        fix_sqlite_fts_quoting()  # a lone " in any search is no server error on SQLite
 
         from .search import signal_handlers as search_signal_handlers
 

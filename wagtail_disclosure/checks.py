@@ -1,5 +1,7 @@
 from django.apps import apps
-from django.core.checks import Warning, register
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+from django.core.files.storage import FileSystemStorage
 
 REQUIRED_APPS = {
     "wagtail.contrib.table_block": "entry bodies offer a table block",
@@ -25,3 +27,79 @@ def required_apps_check(app_configs, **kwargs):
                 )
             )
     return messages
+
+
+@register(Tags.security)
+def document_serve_method_check(app_configs, **kwargs):
+    """wagtail_disclosure.W004: documents can be downloaded without the entry check.
+
+    Documents of entries that are not public are refused in Wagtail's serve view
+    (``wagtail_disclosure.documents``). With ``WAGTAILDOCS_SERVE_METHOD = "direct"`` links
+    point at the storage and the view is never called; with ``"redirect"`` the view
+    checks, then sends the browser to the file's storage URL, which on a file system
+    storage is a public ``MEDIA_URL`` address anyone can reuse. Only ``"serve_view"``
+    (Wagtail's default for file system storage) keeps the check in front of every download.
+    """
+    if not apps.is_installed("wagtail.documents"):
+        return []
+    method = getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None)
+    hint = (
+        'Set WAGTAILDOCS_SERVE_METHOD = "serve_view", and do not let the web server serve '
+        "MEDIA_ROOT/documents/ directly (docs/security.md)."
+    )
+    if method == "direct":
+        return [
+            Warning(
+                'WAGTAILDOCS_SERVE_METHOD is "direct": document links point at the storage, '
+                "so documents of entries that are not public can be downloaded without any "
+                "check.",
+                hint=hint,
+                id="wagtail_disclosure.W004",
+            )
+        ]
+    if method == "redirect" and isinstance(document_storage(), FileSystemStorage):
+        return [
+            Warning(
+                'WAGTAILDOCS_SERVE_METHOD is "redirect" with a file system storage: after the '
+                "check, downloads are redirected to a public MEDIA_URL address that anyone "
+                "who learns it can use without the check.",
+                hint=hint,
+                id="wagtail_disclosure.W004",
+            )
+        ]
+    return []
+
+
+def document_storage():
+    from wagtail.documents import get_document_model
+
+    return get_document_model()._meta.get_field("file").storage
+
+
+@register()
+def sqlite_transactions_check(app_configs, **kwargs):
+    """wagtail_disclosure.W005: SQLite without IMMEDIATE transactions (docs/installation.md#sqlite)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    return sqlite_transaction_messages(connection.vendor, connection.settings_dict)
+
+
+def sqlite_transaction_messages(vendor, settings_dict):
+    if vendor != "sqlite":
+        return []
+    options = settings_dict.get("OPTIONS") or {}
+    if str(options.get("transaction_mode", "")).upper() == "IMMEDIATE":
+        return []
+    return [
+        Warning(
+            "The default database is SQLite without IMMEDIATE transactions: people who "
+            "write at the same moment (two reviewers taking a step on one entry, say) get "
+            '"database is locked" errors instead of waiting for each other.',
+            hint=(
+                'Set DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", '
+                '"timeout": 20} (docs/installation.md#sqlite).'
+            ),
+            id="wagtail_disclosure.W005",
+        )
+    ]

@@ -28,6 +28,9 @@ DEFAULTS = {
     # A deadline with at most this many working days left is "due soon"
     # (wagtail_disclosure.working_days.DeadlineStatus).
     "DUE_SOON_WORKING_DAYS": 3,
+    # Entry dates (成文日期, 发布日期, ...) may be at most this many days after today
+    # (and not before 1949-10-01); the public API's date filters likewise.
+    "MAX_FUTURE_DAYS": 366,
     # --- search (wagtail_disclosure.search, docs/search.md) ---
     # Alias in WAGTAILSEARCH_BACKENDS that the public search uses.
     "SEARCH_BACKEND": "default",

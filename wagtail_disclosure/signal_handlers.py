@@ -1,6 +1,6 @@
 """Signal handlers, connected in ``AppConfig.ready()``."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
 from wagtail.models import Revision
 
 
@@ -26,7 +26,21 @@ def reopen_review_on_new_revision(sender, instance, created, raw=False, **kwargs
 
 
 def connect():
+    from django.apps import apps
+
+    from .documents import rebuild_after_migrate, record_revision_references
+
     post_save.connect(create_review, dispatch_uid="wagtail_disclosure_create_review")
+    post_save.connect(
+        record_revision_references,
+        sender=Revision,
+        dispatch_uid="wagtail_disclosure_revision_documents",
+    )
+    post_migrate.connect(
+        rebuild_after_migrate,
+        sender=apps.get_app_config("wagtail_disclosure"),
+        dispatch_uid="wagtail_disclosure_rebuild_document_references",
+    )
     post_save.connect(
         reopen_review_on_new_revision,
         sender=Revision,

@@ -6,6 +6,13 @@ from wagtail import hooks
 
 from . import admin_urls
 from .action_menu import add_transition_menu_items
+from .admin_scoping import (
+    hide_hidden_entries_from_chooser,
+    scope_admin_pages_api,
+    scope_homepage_panels,
+    scope_homepage_summary_items,
+)
+from .aliases import refuse_entry_aliases
 from .dashboard import ReviewQueuePanel
 from .documents import serve_document_check
 from .roles import Role
@@ -35,6 +42,7 @@ def register_role_permissions():
 
 hooks.register("register_log_actions", register_review_log_actions)
 hooks.register("before_serve_document", serve_document_check)
+hooks.register("before_copy_page", refuse_entry_aliases)
 hooks.register("after_create_page", ensure_category_pages_after_create)
 hooks.register("after_publish_page", publish_category_pages_after_publish)
 
@@ -52,4 +60,8 @@ def add_review_queue_panel(request, panels):
 hooks.register("register_admin_menu_item", review_queue_menu_item)
 hooks.register("construct_page_action_menu", add_transition_menu_items)
 hooks.register("construct_explorer_page_queryset", hide_other_departments_entries)
+hooks.register("construct_page_chooser_queryset", hide_hidden_entries_from_chooser)
+hooks.register("construct_admin_api", scope_admin_pages_api)
+hooks.register("construct_homepage_panels", scope_homepage_panels)
+hooks.register("construct_homepage_summary_items", scope_homepage_summary_items, order=100)
 hooks.register("before_bulk_action", refuse_bulk_publication)

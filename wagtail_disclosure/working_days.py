@@ -24,6 +24,11 @@ the next working day as day 0.
 Every function takes an optional ``calendar``: a :class:`WorkingDayCalendar` loads the
 overrides of whole years in one query and can be shared by many calls (a listing of
 deadlines, say). Without one, each call makes its own. Settings are read at call time.
+
+Any date works, from ``date.min`` to ``date.max``, without overflowing and without walking
+day by day over long spans: whole years that have neither chinesecalendar data nor
+overrides are counted arithmetically (Monday to Friday), the others once per calendar,
+and a period that would end after ``date.max`` ends on ``date.max``.
 """
 
 from __future__ import annotations
@@ -58,6 +63,23 @@ ONE_DAY = datetime.timedelta(days=1)
 # A run of rest days longer than this means the data is wrong (every day of a year
 # overridden as a rest day, say); stop instead of looping for ever.
 _MAX_REST_RUN = 366
+
+
+def shift(day, days):
+    """``day`` moved by ``days`` days, kept within ``date.min``…``date.max`` (never raises)."""
+    ordinal = min(max(day.toordinal() + days, 1), datetime.date.max.toordinal())
+    return datetime.date.fromordinal(ordinal)
+
+
+def _weekdays_through(ordinal):
+    """How many Mondays to Fridays there are from ``date.min`` (a Monday, ordinal 1) to the
+    day with this ordinal (0: none)."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
+
+
+def _year_end(year):
+    return datetime.date(year, 12, 31)
 
 
 class Coverage(models.TextChoices):
@@ -99,9 +121,25 @@ def _library_is_workday(day):
         return None
 
 
+@functools.cache
 def library_covers(year):
     """Whether the installed ``chinesecalendar`` has holiday data for ``year``."""
     return _library_is_workday(datetime.date(year, 1, 1)) is not None
+
+
+@functools.cache
+def _library_years():
+    """The years the installed ``chinesecalendar`` covers, in order (a short run)."""
+    known = {
+        day.year for name in ("holidays", "workdays") for day in getattr(chinese_calendar, name, ())
+    }
+    candidates = known or range(1990, 2101)  # should the package stop exporting its tables
+    return tuple(sorted(year for year in candidates if library_covers(year)))
+
+
+#: Working days of whole years that only the chinesecalendar data decides (no override):
+#: that data is fixed for the life of the process.
+_library_year_counts = {}
 
 
 def _default_is_working_day(day):
@@ -125,6 +163,7 @@ class WorkingDayCalendar:
         self._overrides = {}
         self._years_with_overrides = set()
         self._years = None  # (first, last) years loaded, inclusive
+        self._year_counts = {}  # year: working days in it
         if start is not None:
             self.load(start, end if end is not None else start)
 
@@ -185,16 +224,54 @@ class WorkingDayCalendar:
         self.load(datetime.date(first, 1, 1), datetime.date(last, 1, 1))
         return any(self.coverage(year) == Coverage.FALLBACK for year in range(first, last + 1))
 
+    def _is_plain_year(self, year):
+        """Whether ``year`` is Monday to Friday only: no library data and no override."""
+        return not library_covers(year) and year not in self._years_with_overrides
+
+    def _plain_run_end(self, year):
+        """The last year of the run of plain years that starts with ``year``."""
+        later = [y for y in (*_library_years(), *self._years_with_overrides) if y > year]
+        return min(later) - 1 if later else datetime.date.max.year
+
+    def _walk(self, first, last):
+        """Working days ``d`` with ``first <= d <= last``, looked up one by one."""
+        count, day = 0, first
+        while True:
+            if self.is_working_day(day):
+                count += 1
+            if day >= last:
+                return count
+            day += ONE_DAY
+
+    def _working_days_in_year(self, year):
+        """Working days of the whole ``year`` (not a plain one), counted once."""
+        if year in self._year_counts:
+            return self._year_counts[year]
+        shared = year not in self._years_with_overrides
+        if shared and year in _library_year_counts:
+            count = _library_year_counts[year]
+        else:
+            count = self._walk(datetime.date(year, 1, 1), _year_end(year))
+            if shared:
+                _library_year_counts[year] = count
+        self._year_counts[year] = count
+        return count
+
     def add_working_days(self, start, n):
-        """The ``n``-th working day after ``start`` (``start`` itself is day 0)."""
+        """The ``n``-th working day after ``start`` (``start`` itself is day 0).
+
+        ``date.max`` if the period would end after it.
+        """
         start = _as_date(start)
         if n < 0:
             raise ValueError("n must not be negative")
         # n working days span about 7n/5 calendar days plus the holidays on the way: load
         # that window's years at once, so a deadline costs one query (two at most).
-        self.load(start, start + datetime.timedelta(days=n * 7 // 5 + 31))
+        self.load(start, shift(start, n * 7 // 5 + 31))
         day, rest_run = start, 0
         while n:
+            if day == datetime.date.max:
+                return day
             day += ONE_DAY
             if self.is_working_day(day):
                 n -= 1
@@ -206,17 +283,32 @@ class WorkingDayCalendar:
         return day
 
     def working_days_between(self, start, end):
-        """The number of working days ``d`` with ``start < d <= end``."""
+        """The number of working days ``d`` with ``start < d <= end``.
+
+        Never walks long spans day by day: a run of years with neither chinesecalendar
+        data nor overrides is Monday to Friday, counted arithmetically, and a whole year
+        with data is counted once (per process when only the library decides it). A span
+        of centuries (a mistyped 成文日期) costs about as much as a span of two years.
+        """
         start, end = _as_date(start), _as_date(end)
         if end <= start:
             return 0
         self.load(start, end)
-        count, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                count += 1
-        return count
+        count, first = 0, start + ONE_DAY  # start < end <= date.max
+        while True:
+            if self._is_plain_year(first.year):
+                last = min(_year_end(self._plain_run_end(first.year)), end)
+                count += _weekdays_through(last.toordinal())
+                count -= _weekdays_through(first.toordinal() - 1)
+            else:
+                last = min(_year_end(first.year), end)
+                if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+                    count += self._working_days_in_year(first.year)
+                else:
+                    count += self._walk(first, last)
+            if last == end:
+                return count
+            first = last + ONE_DAY
 
 
 def is_working_day(day, *, calendar=None):

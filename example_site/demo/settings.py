@@ -4,7 +4,9 @@ SQLite at ``example_site/db.sqlite3`` by default; PostgreSQL (or any database) w
 ``DATABASE_URL`` environment variable is set, e.g.
 ``DATABASE_URL=postgres://user:pass@localhost:5432/disclosure_demo``.
 
-For local demonstration only: DEBUG is on and the secret key is public.
+For local demonstration only: the secret key is public. DEBUG is off unless the
+environment sets ``DJANGO_DEBUG=1`` (``make demo`` does, so that ``runserver`` serves the
+static files and shows tracebacks).
 """
 
 import os
@@ -16,8 +18,9 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-not-secret-qinglan")
-DEBUG = True
-ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+# Listed explicitly: with DEBUG off Django allows no host by default.
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS = [
     "demo_content",
@@ -30,6 +33,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",  # sitemap.xml: publicly visible entries only
+    "django.contrib.sitemaps",  # its sitemap.xml template
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -92,6 +97,10 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: review steps taken at the same moment wait for each other
+    # instead of failing with "database is locked" (docs/installation.md#sqlite).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,10 +1,14 @@
+import posixpath
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-from django.urls import include, path
+from django.http import Http404
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_disclosure.api.v2 import DisclosurePagesAPIViewSet
@@ -19,11 +23,33 @@ urlpatterns = [
     path("api/disclosure/v1/", include("wagtail_disclosure.api.urls")),
     path("api/v2/", api_v2.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
 ]
 
+#: Folders of MEDIA_ROOT the development server may serve as they are (Wagtail's images).
+#: Never ``documents/``: a document is served by Wagtail's document view, which refuses
+#: those of entries that are not public (docs/security.md).
+PUBLIC_MEDIA_FOLDERS = frozenset(["images", "original_images"])
+
+
+def serve_media(request, path):
+    """A file of MEDIA_ROOT, with DEBUG on, if it is in one of PUBLIC_MEDIA_FOLDERS."""
+    path = posixpath.normpath(path).lstrip("/")  # "images/../documents/x.pdf" is documents/
+    if path.split("/", 1)[0] not in PUBLIC_MEDIA_FOLDERS:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def media_urlpatterns():
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?P<path>.*)$", serve_media)]
+
+
+# Only with DEBUG on (DJANGO_DEBUG=1, as `make demo` sets it): a production server serves
+# static files itself, and never MEDIA_ROOT/documents/.
 if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_urlpatterns()
 
 urlpatterns += [
     # Wagtail's page serving comes last: it catches every remaining URL.

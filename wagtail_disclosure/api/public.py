@@ -10,7 +10,7 @@ Every endpoint is a GET wrapped by :func:`.caching.cached_public_get`: rate limi
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F, Prefetch
@@ -19,10 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.decorators import decorate_view
+from pydantic import BeforeValidator
 from wagtail.models import Site
 
 from ..catalogue import ItemStatus, build_catalogue, public_entries
 from ..conf import get_setting
+from ..dates import date_range_error, year_range_error
+from ..documents import document_serve_url
 from ..models import (
     ChecklistCategory,
     ChecklistItem,
@@ -46,6 +49,18 @@ ERRORS = {304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 #: Largest database id a parameter may carry (BigAutoField).
 MAX_ID = 2**63 - 1
 
+
+def ascii_digits(value):
+    """Whole numbers as ASCII digits only. ``int()`` and pydantic also read "¹", "١",
+    "+1", " 1" or "1_0"; the API answers 400 to all of them."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError(_("Enter a whole number, in the digits 0-9 only."))
+    return value
+
+
+#: An integer query parameter: ASCII digits, else 400.
+Integer = Annotated[int, BeforeValidator(ascii_digits)]
+
 ValidityParam = Literal[tuple(Validity.values)]
 SortParam = Literal[SORTS]
 
@@ -64,13 +79,22 @@ CATEGORY_PARAM = Query(
 )
 ITEM_PARAM = Query(None, max_length=100, description="Checklist item code (such as 7) or id.")
 DEPARTMENT_PARAM = Query(None, max_length=100, description="Department short code or id.")
-YEAR_PARAM = Query(None, ge=1, le=9999, description="Year of the 成文日期 (date of making).")
+YEAR_PARAM = Query(
+    None,
+    ge=1,
+    le=9999,
+    description=(
+        "Year of the 成文日期 (date of making), from 1949 to next year "
+        "(WAGTAIL_DISCLOSURE_MAX_FUTURE_DAYS)."
+    ),
+)
 VALIDITY_PARAM = Query(None, description="有效性: valid, expired or repealed.")
 UPDATED_SINCE_PARAM = Query(
     None,
     description=(
         "Only entries published (or published again) at or after this time, ISO 8601. "
-        "Without a time zone, the site's time zone."
+        "Without a time zone, the site's time zone. From 1949-10-01 to today plus "
+        "WAGTAIL_DISCLOSURE_MAX_FUTURE_DAYS."
     ),
 )
 PAGE_PARAM = Query(1, ge=1, le=1_000_000, description="Page number, from 1.")
@@ -142,7 +166,7 @@ def _by_code_or_id(queryset, field, value, code_field):
     if not value:
         return None
     found = queryset.filter(**{code_field: value}).first()
-    if found is None and value.isdigit() and int(value) <= MAX_ID:
+    if found is None and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
         found = queryset.filter(pk=int(value)).first()
     if found is None:
         raise invalid(field, _("Unknown value: %(value)s.") % {"value": value})
@@ -151,6 +175,8 @@ def _by_code_or_id(queryset, field, value, code_field):
 
 def build_filters(section, category=None, item=None, department=None, year=None, validity=None):
     checklist_id = section.checklist_id
+    if year is not None and year_range_error(year):
+        raise invalid("year", year_range_error(year))
     return Filters(
         category=_by_code_or_id(
             ChecklistCategory.objects.filter(checklist_id=checklist_id), "category", category, "key"
@@ -312,7 +338,7 @@ def catalogue_item(request, row):
     summary="The disclosure catalogue (信息公开目录)",
 )
 @decorate_view(cached_public_get)
-def catalogue(request, section: int | None = SECTION_PARAM):
+def catalogue(request, section: Integer | None = SECTION_PARAM):
     """Every category and item of the section's checklist with its status (published,
     not yet published, not applicable with the reason), number of entries, last update,
     responsible department and latest entries. A fixed number of queries."""
@@ -340,15 +366,15 @@ def catalogue(request, section: int | None = SECTION_PARAM):
 @decorate_view(cached_public_get)
 def entries(
     request,
-    section: int | None = SECTION_PARAM,
+    section: Integer | None = SECTION_PARAM,
     category: str | None = CATEGORY_PARAM,
     item: str | None = ITEM_PARAM,
     department: str | None = DEPARTMENT_PARAM,
-    year: int | None = YEAR_PARAM,
+    year: Integer | None = YEAR_PARAM,
     validity: ValidityParam | None = VALIDITY_PARAM,
     updated_since: datetime.datetime | None = UPDATED_SINCE_PARAM,
-    page: int = PAGE_PARAM,
-    page_size: int | None = PAGE_SIZE_PARAM,
+    page: Integer = PAGE_PARAM,
+    page_size: Integer | None = PAGE_SIZE_PARAM,
 ):
     """The current entries of a section (publicly visible, not withdrawn), newest first by
     发布日期, with page-number pagination."""
@@ -356,6 +382,8 @@ def entries(
     filters = build_filters(section, category, item, department, year, validity)
     listing = public_entries(section).filter(filters.as_q())
     if updated_since is not None:
+        if date_range_error(updated_since.date()):
+            raise invalid("updated_since", date_range_error(updated_since.date()))
         if timezone.is_naive(updated_since):
             updated_since = timezone.make_aware(updated_since)
         listing = listing.filter(last_published_at__gte=updated_since)
@@ -398,7 +426,7 @@ def attachment_out(request, attachment):
     return {
         "id": attachment.pk,
         "title": attachment.display_title,
-        "url": request.build_absolute_uri(document.url),
+        "url": request.build_absolute_uri(document_serve_url(document)),
         "file_type": document.file_extension.lower(),
         "content_type": document.content_type,
         "file_size": file_size(document),
@@ -455,7 +483,8 @@ def entry(request, entry_id: int):
     data.update(
         title=live.title,
         section=section_ref(request, section) if section else None,
-        keywords=[tag.name for tag in live.keywords.all()],
+        # The public trace of a withdrawn entry has no keywords (nor body or attachments).
+        keywords=[] if withdrawn else [tag.name for tag in live.keywords.all()],
         disclosure_mode=choice(live.disclosure_mode, DisclosureMode),
         audience=choice(live.audience, Audience),
         validity_changed_on=live.validity_changed_on,
@@ -488,15 +517,15 @@ def entry(request, entry_id: int):
 def search(
     request,
     q: str = TEXT_PARAM,
-    section: int | None = SECTION_PARAM,
+    section: Integer | None = SECTION_PARAM,
     category: str | None = CATEGORY_PARAM,
     item: str | None = ITEM_PARAM,
     department: str | None = DEPARTMENT_PARAM,
-    year: int | None = YEAR_PARAM,
+    year: Integer | None = YEAR_PARAM,
     validity: ValidityParam | None = VALIDITY_PARAM,
     sort: SortParam | None = SORT_PARAM,
-    page: int = PAGE_PARAM,
-    page_size: int | None = PAGE_SIZE_PARAM,
+    page: Integer = PAGE_PARAM,
+    page_size: Integer | None = PAGE_SIZE_PARAM,
 ):
     """The public search of a section, as on its search page: Chinese segmentation,
     attachments' text, filters, highlighted titles and snippets. ``fallback`` is true

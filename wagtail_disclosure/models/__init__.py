@@ -15,6 +15,7 @@ from .choices import (
     Validity,
 )
 from .departments import Department
+from .document_references import EntryDocumentReference
 from .pages import (
     ENTRY_PAGE_TYPES,
     AcademicIntegrityEntryPage,
@@ -58,6 +59,7 @@ __all__ = [
     "FinanceDocumentType",
     "Validity",
     "Department",
+    "EntryDocumentReference",
     "ENTRY_PAGE_TYPES",
     "AcademicIntegrityEntryPage",
     "AdmissionsEntryPage",

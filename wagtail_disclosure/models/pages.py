@@ -28,7 +28,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet, get_page_models
 from wagtail.search import index
 
-from ..api.v2_fields import PublicBodyField
+from ..api.v2_fields import PublicBodyField, PublicKeywordsField, PublicSummaryField
 from ..blocks import DisclosureBodyBlock, GuideBodyBlock
 from ..conf import get_setting
 from ..search.fields import with_segmented_title
@@ -267,7 +267,8 @@ class DisclosureCategoryPage(Page):
 
 class DisclosureEntryQuerySet(PageQuerySet):
     def publicly_visible(self):
-        """Entries anyone may read: live, proactively disclosed to the public, unrestricted.
+        """Entries anyone may read: live, proactively disclosed to the public, unrestricted,
+        and not an alias of another page (``wagtail_disclosure.aliases``).
 
         This is the one definition of "public" used by the catalogue, listings, and
         (in later releases) search, feeds and the API.
@@ -275,7 +276,11 @@ class DisclosureEntryQuerySet(PageQuerySet):
         return (
             self.live()
             .public()
-            .filter(disclosure_mode=DisclosureMode.ACTIVE, audience=Audience.PUBLIC)
+            .filter(
+                disclosure_mode=DisclosureMode.ACTIVE,
+                audience=Audience.PUBLIC,
+                alias_of__isnull=True,
+            )
         )
 
     def current(self):
@@ -435,8 +440,23 @@ class DisclosureEntryMixin(models.Model):
             errors["restriction_reason"] = _("Say why this entry is not disclosed to the public.")
         if self.validity != Validity.VALID and not self.validity_changed_on:
             errors["validity_changed_on"] = _("Give the date the entry expired or was repealed.")
+        errors.update(self.date_range_errors())
         if errors:
             raise ValidationError(errors)
+
+    def date_range_errors(self):
+        """{field: message} for dates outside 1949-10-01 … today + MAX_FUTURE_DAYS
+        (``wagtail_disclosure.dates``): every date field, those of subclasses too."""
+        from ..dates import date_range_error
+
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.DateField) or isinstance(field, models.DateTimeField):
+                continue
+            message = field.editable and date_range_error(getattr(self, field.attname))
+            if message:
+                errors[field.name] = message
+        return errors
 
     @property
     def year(self):
@@ -501,11 +521,13 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     )
     # The title is indexed with its Chinese segmentation (wagtail_disclosure.search).
     search_fields = with_segmented_title(Page.search_fields) + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
+        # Summary, body and keywords through methods that leave them out of the index
+        # once the entry is withdrawn: its public trace is found by title and 索引号 only.
+        index.SearchField("search_summary"),
+        index.SearchField("search_body"),
         index.SearchField("document_number"),
         index.SearchField("index_number"),
-        index.RelatedFields("keywords", [index.SearchField("name")]),
+        index.SearchField("search_keywords"),
         index.FilterField("disclosure_mode"),
         index.FilterField("audience"),
         index.FilterField("validity"),
@@ -515,7 +537,7 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         index.FilterField("publication_date"),
         # Chinese segmented for the search backends (wagtail_disclosure.search): a hidden
         # field holding space-separated tokens of everything but the title, attachments'
-        # text included.
+        # text included (only the trace of a withdrawn entry).
         index.SearchField("search_text_segmented"),
     ]
 
@@ -530,8 +552,8 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         APIField("document_number"),
         APIField("document_date"),
         APIField("publication_date"),
-        APIField("summary"),
-        APIField("keywords"),
+        APIField("summary", serializer=PublicSummaryField()),
+        APIField("keywords", serializer=PublicKeywordsField()),
         APIField("disclosure_mode"),
         APIField("audience"),
         APIField("validity"),
@@ -575,14 +597,16 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     # -- saving ----------------------------------------------------------------
 
     def save(self, *args, **kwargs):
+        from ..aliases import check_not_alias
         from ..workflow.guard import check_publication_change
 
+        check_not_alias(self)
         stored = None
         if self.pk:
             stored = (
                 Page.objects.filter(pk=self.pk).values_list("live", "live_revision_id").first()
             )
-        check_publication_change(self, stored)
+        check_publication_change(self, stored, kwargs.get("update_fields"))
         if self.live and not self.publication_date:
             self.publication_date = timezone.localdate()
             if kwargs.get("update_fields") is not None:
@@ -647,11 +671,33 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
     @classmethod
     def get_indexed_objects(cls):
         """What ``update_index`` reads, chunk by chunk: attachments (and the documents
-        their titles come from) are fetched with the chunk, not one query per entry."""
+        their titles come from) are fetched with the chunk, not one query per entry;
+        so are the keywords and the review row that says whether the entry is withdrawn."""
         attachments = DisclosureAttachment.objects.select_related("document")
-        return super().get_indexed_objects().prefetch_related(
-            models.Prefetch("attachments", queryset=attachments)
+        return (
+            super()
+            .get_indexed_objects()
+            .select_related("review")
+            .prefetch_related(models.Prefetch("attachments", queryset=attachments), "keywords")
         )
+
+    # The search fields below hold nothing for a withdrawn entry, whose public trace is
+    # its title, 索引号, dates and withdrawal only (wagtail_disclosure.search.documents).
+
+    def search_summary(self):
+        from ..search.documents import entry_summary_text
+
+        return entry_summary_text(self)
+
+    def search_body(self):
+        from ..search.documents import entry_body_text
+
+        return entry_body_text(self)
+
+    def search_keywords(self):
+        from ..search.documents import entry_keywords_text
+
+        return entry_keywords_text(self)
 
     def search_text_segmented(self):
         from ..search.documents import entry_search_text
@@ -663,6 +709,19 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     def is_publicly_visible(self):
         return self.live and not self.is_restricted and not self.get_view_restrictions()
+
+    def get_sitemap_urls(self, request=None):
+        """Only entries the public may read are listed in ``sitemap.xml``.
+
+        Wagtail's sitemap lists every live page without a view restriction. Entries on
+        request, not disclosed or for the campus only are live too, and aliases repeat an
+        entry at another address: none of them is listed. Withheld entries are unpublished,
+        so never listed. A withdrawn entry stays listed: its page is public (the trace),
+        and listing it brings search engines back to drop the withdrawn text.
+        """
+        if not self.live or self.is_restricted or self.alias_of_id:
+            return []
+        return super().get_sitemap_urls(request)
 
     # -- Wagtail's v2 API (api_fields) ----------------------------------------------
 
@@ -688,12 +747,14 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     @property
     def api_attachments(self):
+        from ..documents import document_serve_url
+
         if self.withdrawal is not None:  # the public trace of a withdrawn entry has none
             return []
         return [
             {
                 "title": attachment.display_title,
-                "url": attachment.document.url,
+                "url": document_serve_url(attachment.document),
                 "file_type": attachment.document.file_extension.lower(),
                 "file_size": attachment.document.file_size,
             }
@@ -709,11 +770,19 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     @cached_property
     def withdrawal(self):
-        """The review row if the entry was withdrawn (with a public trace), else None."""
+        """The review row if the entry was withdrawn (with a public trace), else None.
+
+        Uses the review row read with the page (``select_related("review")``) when there
+        is one, else asks the database.
+        """
         from .review import EntryReview
 
-        review = EntryReview.objects.filter(page_id=self.pk, withdrawn_at__isnull=False).first()
-        return review
+        if "review" in self._state.fields_cache:
+            review = self._state.fields_cache["review"]
+            return review if review is not None and review.withdrawn_at else None
+        if not self.pk:
+            return None
+        return EntryReview.objects.filter(page_id=self.pk, withdrawn_at__isnull=False).first()
 
     def get_template(self, request, *args, **kwargs):
         """A page type's own template if the site has one, else the shared entry template.
@@ -724,6 +793,10 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         return [own, self.entry_template]
 
     def serve(self, request, *args, **kwargs):
+        if self.alias_of_id is not None:
+            from ..aliases import serve_alias
+
+            return serve_alias(self, request)
         if self.is_restricted and not getattr(request, "is_preview", False):
             raise Http404
         return super().serve(request, *args, **kwargs)
@@ -734,7 +807,9 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["attachments"] = self.attachments.select_related("document")
+        # The public trace of a withdrawn entry lists no attachments.
+        withdrawn = self.withdrawal is not None
+        context["attachments"] = [] if withdrawn else self.attachments.select_related("document")
         context["category_fields"] = self.get_category_fields()
         return context
 

@@ -78,9 +78,16 @@ def has_match(text, words):
 
 
 def entry_snippet(entry, words, length=120):
-    """The best excerpt of an entry: summary, else body, else an attachment's text."""
+    """The best excerpt of an entry: summary, else body, else an attachment's text.
+
+    A withdrawn entry shows only its public trace: the excerpt is the withdrawal reason,
+    never its summary, body or attachments.
+    """
     from .documents import attachment_texts, streamfield_text
 
+    withdrawal = entry.withdrawal
+    if withdrawal is not None:
+        return snippet(withdrawal.withdrawal_reason, words, length)
     candidates = [entry.summary, streamfield_text(entry)]
     for _title, text in attachment_texts(entry):
         candidates.extend([text])

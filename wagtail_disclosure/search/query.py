@@ -336,10 +336,15 @@ def _run_remote(backend, query, base, filters, sort):
 
 
 def _run_orm(text, base, sort):
-    """Last resort without any search index: every query word in the title or summary."""
+    """Last resort without any search index: every query word in the title, 索引号 or
+    summary (not the summary of a withdrawn entry: only its trace is public)."""
     entries = base
     for word in segmentation.query_words(text):
-        entries = entries.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        entries = entries.filter(
+            Q(title__icontains=word)
+            | Q(index_number__icontains=word)
+            | Q(summary__icontains=word, review__withdrawn_at__isnull=True)
+        )
     return entries.order_by(*DATE_ORDER.get(sort, DATE_ORDER[SORT_NEWEST]))
 
 
@@ -353,7 +358,8 @@ def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, bac
     started = time.perf_counter()
     filters = filters or Filters()
     sort = sort if sort in SORTS else SORT_RELEVANCE
-    base = searchable_entries(section).filter(filters.as_q())
+    # The review row comes with each result: it says whether only the trace is shown.
+    base = searchable_entries(section).filter(filters.as_q()).select_related("review")
     query = build_query(text) if text else None
     words = highlight_words(text) if text else []
     alias = backend or get_setting("SEARCH_BACKEND")

@@ -21,15 +21,16 @@ class ResultRow:
 
 
 def result_rows(entries, words):
+    """Rows of the results page. A withdrawn entry shows its public trace only: title,
+    metadata and, as its snippet, the withdrawal reason (``entry_snippet``)."""
     rows = []
     for entry in entries:
-        review = getattr(entry, "review", None)  # RelatedObjectDoesNotExist is an AttributeError
         rows.append(
             ResultRow(
                 entry=entry,
                 title=mark(entry.title, words),
                 snippet=entry_snippet(entry, words),
-                withdrawn=bool(review and review.withdrawn_at),
+                withdrawn=entry.withdrawal is not None,
             )
         )
     return rows

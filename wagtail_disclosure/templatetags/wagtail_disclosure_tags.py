@@ -28,6 +28,15 @@ def disclosure_language_switch(context):
     }
 
 
+@register.filter
+def document_serve_url(document):
+    """The URL of Wagtail's serve view for a document, so every download is checked
+    (``wagtail_disclosure.documents``), whatever ``WAGTAILDOCS_SERVE_METHOD`` says."""
+    from ..documents import document_serve_url as serve_url
+
+    return serve_url(document) if document else ""
+
+
 @register.simple_tag
 def disclosure_section_of(page):
     """The DisclosureIndexPage a page belongs to (itself, or its nearest ancestor)."""

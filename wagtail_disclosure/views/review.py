@@ -26,6 +26,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from ..admin_scoping import without_hidden_entries
 from ..conf import get_setting
 from ..models import ChecklistCategory, Department, DisclosureEntryPage, EntryReview
 from ..models.review import IN_REVIEW, ReviewState
@@ -38,7 +39,7 @@ from ..workflow.services import (
     take_transition,
     transition_label,
 )
-from ..working_days import DeadlineState, DeadlineStatus, WorkingDayCalendar
+from ..working_days import DeadlineState, DeadlineStatus, WorkingDayCalendar, shift
 
 # ---------------------------------------------------------------------------
 # Taking a transition
@@ -111,7 +112,10 @@ class EntryTransitionView(WagtailAdminTemplateMixin, FormView):
         if fsm.has_transition_perm(method, user):
             return None
         department_id = self.review.acting_department_id
-        if has_any_role(user, department_id) and not fsm.can_proceed(method):
+        # Whoever holds no role in the entry's department learns nothing of it: not its
+        # title, nor its state (docs/security.md#who-sees-what-in-the-admin).
+        self.concealed = not has_any_role(user, department_id)
+        if not self.concealed and not fsm.can_proceed(method):
             return self.refuse(
                 409,
                 _("This entry is “%(state)s”: “%(action)s” is not possible now.")
@@ -143,10 +147,17 @@ class EntryTransitionView(WagtailAdminTemplateMixin, FormView):
         # the title (8.0): the action either way.
         return self.label
 
+    #: Set when the user holds no role in the entry's department (see ``refusal``).
+    concealed = False
+
     def get_header_title(self):
+        if self.concealed:
+            return self.label
         return f"{self.label}: {self.entry.get_admin_display_title()}"
 
     def get_breadcrumbs_items(self):
+        if self.concealed:
+            return self.breadcrumbs_items + [{"url": "", "label": self.label}]
         return self.breadcrumbs_items + [
             {"url": self.edit_url, "label": self.entry.get_admin_display_title()},
             {"url": "", "label": self.label},
@@ -158,6 +169,7 @@ class EntryTransitionView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            concealed=self.concealed,
             entry=self.entry,
             review=self.review,
             transition=self.transition,
@@ -270,7 +282,7 @@ def attach_deadlines(reviews, today=None):
     dates = [review.page.document_date for review in reviews if review.page.document_date]
     if not dates:
         return reviews
-    calendar = WorkingDayCalendar(min(dates), max(max(dates), today) + datetime.timedelta(days=62))
+    calendar = WorkingDayCalendar(min(dates), shift(max(max(dates), today), 62))
     statuses = {}
     for review in reviews:
         start = review.page.document_date
@@ -300,7 +312,7 @@ def deadline_counts(reviews, today=None):
     if not periods:
         return counts
     dates = [start for start, _days in periods]
-    calendar = WorkingDayCalendar(min(dates), max(max(dates), today) + datetime.timedelta(days=62))
+    calendar = WorkingDayCalendar(min(dates), shift(max(max(dates), today), 62))
     for (start, days), number in periods.items():
         counts[DeadlineStatus.compute(start, days, today=today, calendar=calendar).state] += number
     return counts
@@ -473,10 +485,7 @@ def hide_other_departments_entries(parent_page, pages, request):
             EntryReview.objects.filter(page_id=OuterRef("pk")).values("state")[:1]
         )
     )
-    allowed = department_filter(request.user)
-    if not allowed:  # an empty Q: every department
-        return pages
-    return pages.exclude(pk__in=DisclosureEntryPage.objects.exclude(allowed).values("pk"))
+    return without_hidden_entries(pages, request.user)
 
 
 def refuse_bulk_publication(request, action_type, objects, action):

@@ -6,7 +6,7 @@ Every path (admin views, the staff API, management commands) calls
 
 import django_fsm as fsm
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
@@ -19,6 +19,24 @@ from .guard import publication_allowed
 TRANSITIONS = ["submit", "approve", "clear", "sign_off", "publish", "reject", "withdraw"]
 
 LOG_PREFIX = "wagtail_disclosure."
+
+
+#: SQLSTATEs of PostgreSQL that mean another transaction won: lock_not_available (with a
+#: lock_timeout), deadlock_detected, serialization_failure.
+LOST_RACE_SQLSTATES = {"55P03", "40P01", "40001"}
+
+
+def lost_race(error):
+    """Whether ``error`` (an OperationalError) means another transaction held the entry.
+
+    SQLite answers "database is locked" when its busy timeout runs out, or at once when two
+    deferred transactions both want to write (sites should set ``transaction_mode``
+    ``IMMEDIATE``; docs/installation.md#sqlite). Nothing was written: the transaction is
+    rolled back as a whole.
+    """
+    if connection.vendor == "sqlite":
+        return "locked" in str(error)
+    return getattr(error.__cause__, "sqlstate", None) in LOST_RACE_SQLSTATES
 
 
 class TransitionError(Exception):
@@ -81,8 +99,8 @@ def take_transition(entry, name, user, comment="", withheld=False, expected_stat
     comment = (comment or "").strip()
     if needs_reason(name) and not comment:
         raise TransitionError(_("Give a reason."), "reason_required")
-    get_review(entry)  # make sure the row exists before locking it
     try:
+        get_review(entry)  # make sure the row exists before locking it
         with transaction.atomic():
             review = (
                 EntryReview.objects.select_for_update(of=("self",))
@@ -124,7 +142,9 @@ def take_transition(entry, name, user, comment="", withheld=False, expected_stat
             apply_side_effects(review, name, user)
             review.save()
             record(review, name, user, from_state, comment)
-    except fsm.ConcurrentTransition as exc:
+    except (fsm.ConcurrentTransition, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not lost_race(exc):
+            raise
         raise TransitionError(
             _("Someone else acted on this entry at the same moment; reload it and try again."),
             "concurrent",

@@ -4,7 +4,9 @@
     manage.py disclosure_api_token list [--user USERNAME] [--all]
     manage.py disclosure_api_token revoke PREFIX
 
-``create`` prints the key once; only its hash is stored.
+``create`` prints the key once; only its hash is stored. Bad input (an unknown user, a
+name with NUL characters, an expiry beyond ten years, ...) ends in a ``CommandError``
+with a message, never a traceback.
 """
 
 import datetime
@@ -14,6 +16,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ...models import ApiToken
+
+#: Longest validity a token may be given (ten years); without --expires-in-days it never expires.
+MAX_EXPIRES_IN_DAYS = 3650
+
+
+def text_argument(value, what):
+    """``value`` if the database can store it (no NUL, valid Unicode), else CommandError."""
+    if "\x00" in value:
+        raise CommandError(f"The {what} must not contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CommandError(f"The {what} is not valid text (check its encoding).") from None
+    return value
 
 
 class Command(BaseCommand):
@@ -44,6 +60,7 @@ class Command(BaseCommand):
 
     def get_user(self, username):
         User = get_user_model()
+        username = text_argument(username, "username")
         try:
             return User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
@@ -53,15 +70,18 @@ class Command(BaseCommand):
         user = self.get_user(username)
         if not user.is_active:
             raise CommandError(f"The user {username!r} is inactive; a token would not work.")
-        name = name.strip()
+        name = text_argument(name, "--name").strip()
         if not name:
             raise CommandError("Give the token a --name saying what it is for.")
         if len(name) > ApiToken._meta.get_field("name").max_length:
             raise CommandError("The --name is too long (100 characters at most).")
         expires_at = None
         if expires_in_days is not None:
-            if expires_in_days < 1:
-                raise CommandError("--expires-in-days must be at least 1.")
+            if not 1 <= expires_in_days <= MAX_EXPIRES_IN_DAYS:
+                raise CommandError(
+                    f"--expires-in-days must be at least 1 and at most {MAX_EXPIRES_IN_DAYS} "
+                    "(ten years); leave it out for a token that never expires."
+                )
             expires_at = timezone.now() + datetime.timedelta(days=expires_in_days)
         token, key = ApiToken.objects.create_token(user=user, name=name, expires_at=expires_at)
         self.stdout.write(
@@ -97,6 +117,7 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(rows) if rows else "No tokens.")
 
     def handle_revoke(self, prefix, **options):
+        prefix = text_argument(prefix, "prefix")
         token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
         if token is None:
             raise CommandError(f"No token starts with {prefix!r}. See: disclosure_api_token list")
