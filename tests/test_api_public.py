@@ -672,6 +672,9 @@ def test_publish_and_withdraw_purge_the_api_urls(
     with django_capture_on_commit_callbacks(execute=True):
         take_transition(entry, "withdraw", reviewer(), comment="撤回")
     assert f"http://localhost{API}entries/{entry.pk}" in RecordingBackend.purged
+    # the page stays live as a trace: its cached copy, body and all, is purged too
+    entry.refresh_from_db()
+    assert entry.live and entry.full_url in RecordingBackend.purged, RecordingBackend.purged
 
 
 # --- rate limit -----------------------------------------------------------------------

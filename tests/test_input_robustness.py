@@ -308,6 +308,16 @@ def test_v2_valid_parameters_still_work(content):
     assert client.get(f"{V2}{entry.pk}/").json()["title"] == "2026年本科招生章程"
 
 
+@pytest.mark.parametrize("field", ["department", "category", "page", "page_size"])
+@pytest.mark.parametrize("value", ["%C2%B9", "%D9%A1", "%2B1", "1_0"])
+def test_staff_queue_integers_take_ascii_digits_only(content, field, value):
+    _token, key = ApiToken.objects.create_token(user=reviewer(), name="robustness")
+    response = SavepointClient().get(
+        f"{STAFF}/queue?{field}={value}", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert_invalid(response, field)
+
+
 # --- dates: a sane range ---------------------------------------------------------------------
 
 

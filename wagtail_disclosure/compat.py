@@ -61,9 +61,13 @@ def fix_sqlite_fts_quoting():
     that to every word, once, from ``AppConfig.ready()``. Nothing changes on other
     databases.
     """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
     try:
         from modelsearch.backends.database.sqlite.query import Lexeme
-    except ImportError:  # another search package, or no SQLite support
+    except (ImportError, LookupError):  # another search package, or no SQLite index table
         return
     if getattr(Lexeme.as_sql, "_disclosure_escaped", False):
         return

@@ -26,9 +26,10 @@ overrides of whole years in one query and can be shared by many calls (a listing
 deadlines, say). Without one, each call makes its own. Settings are read at call time.
 
 Any date works, from ``date.min`` to ``date.max``, without overflowing and without walking
-day by day over long spans: whole years that have neither chinesecalendar data nor
-overrides are counted arithmetically (Monday to Friday), the others once per calendar,
-and a period that would end after ``date.max`` ends on ``date.max``.
+day by day over long spans: runs of years that have neither chinesecalendar data nor
+overrides are counted arithmetically (Monday to Friday), a whole year with data is looked
+up day by day only once, and a period that would end after ``date.max`` ends on
+``date.max``.
 """
 
 from __future__ import annotations

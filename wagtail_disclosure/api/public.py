@@ -10,7 +10,7 @@ Every endpoint is a GET wrapped by :func:`.caching.cached_public_get`: rate limi
 """
 
 import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F, Prefetch
@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.decorators import decorate_view
-from pydantic import BeforeValidator
 from wagtail.models import Site
 
 from ..catalogue import ItemStatus, build_catalogue, public_entries
@@ -40,6 +39,7 @@ from ..search.query import SORTS, Filters, search_entries
 from . import schemas
 from .caching import cached_public_get
 from .errors import ApiError, ErrorOut
+from .params import Integer
 from .refs import category_ref, department_ref
 
 router = Router(tags=["public"])
@@ -48,18 +48,6 @@ router = Router(tags=["public"])
 ERRORS = {304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 #: Largest database id a parameter may carry (BigAutoField).
 MAX_ID = 2**63 - 1
-
-
-def ascii_digits(value):
-    """Whole numbers as ASCII digits only. ``int()`` and pydantic also read "¹", "١",
-    "+1", " 1" or "1_0"; the API answers 400 to all of them."""
-    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError(_("Enter a whole number, in the digits 0-9 only."))
-    return value
-
-
-#: An integer query parameter: ASCII digits, else 400.
-Integer = Annotated[int, BeforeValidator(ascii_digits)]
 
 ValidityParam = Literal[tuple(Validity.values)]
 SortParam = Literal[SORTS]

@@ -17,14 +17,24 @@ from wagtail.signals import page_published, page_unpublished
 logger = logging.getLogger(__name__)
 
 
-def _purge_after_commit(entry):
+def _purge_after_commit(entry, page_too=False):
+    """Purge the entry's API URLs, and its page's URLs if ``page_too``.
+
+    Wagtail's front-end cache purges a page's URLs itself when the page is published or
+    unpublished; a withdrawal that keeps the page live is neither, and the cached page
+    would go on showing the body that the trace no longer has.
+    """
     from .caching import purge_entry_urls
 
     def purge():
         try:
             purge_entry_urls(entry)
+            if page_too:
+                from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
+
+                purge_page_from_cache(entry)
         except Exception:  # a cache that cannot be reached must not break publishing
-            logger.exception("Could not purge the API URLs of entry %s", entry.pk)
+            logger.exception("Could not purge the URLs of entry %s", entry.pk)
 
     transaction.on_commit(purge)
 
@@ -41,7 +51,7 @@ def review_saved(sender, instance, created=False, raw=False, **kwargs):
 
     if raw or instance.state != ReviewState.WITHDRAWN or instance.withheld:
         return  # withheld: the page is unpublished, page_unpublished purges
-    _purge_after_commit(instance.page)
+    _purge_after_commit(instance.page, page_too=True)
 
 
 def connect():

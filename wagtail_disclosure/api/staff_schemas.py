@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from ..models.review import IN_REVIEW, ReviewState
 from ..workflow.services import TRANSITIONS
+from .params import Integer
 
 TransitionName = Literal[tuple(TRANSITIONS)]
 StateName = Literal[tuple(ReviewState.values)]
@@ -116,11 +117,11 @@ class QueueOut(Schema):
 
 
 class QueueFilters(Schema):
-    department: int | None = Field(None, ge=1, le=MAX_ID, description="Department id.")
+    department: Integer | None = Field(None, ge=1, le=MAX_ID, description="Department id.")
     state: QueueStateName | None = None
-    category: int | None = Field(None, ge=1, le=MAX_ID, description="Checklist category id.")
-    page: int = Field(1, ge=1, le=100_000)
-    page_size: int = Field(50, ge=1, le=100)
+    category: Integer | None = Field(None, ge=1, le=MAX_ID, description="Checklist category id.")
+    page: Integer = Field(1, ge=1, le=100_000)
+    page_size: Integer = Field(50, ge=1, le=100)
 
 
 class RevisionOut(Schema):
