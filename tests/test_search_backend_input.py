@@ -50,3 +50,16 @@ def test_a_quoted_word_still_matches(client, editor):
     response = client.get(reverse("wagtailadmin_pages:search"), {"q": '"学籍管理办法"'})
     assert response.status_code == 200
     assert "学籍管理办法" in response.content.decode()
+
+
+def test_admin_pages_api_refuses_odd_parameters_with_400(client, editor):
+    for params in (
+        {"offset": "99999999999999999999"},
+        {"limit": "¹"},
+        {"child_of": "①"},
+        {"search": "学籍 " * 300},
+        {"search": "a\x00b"},
+    ):
+        response = client.get("/admin/api/main/pages/", params)
+        assert response.status_code == 400, (params, response.status_code)
+    assert client.get("/admin/api/main/pages/", {"search": "学籍管理办法"}).status_code == 200

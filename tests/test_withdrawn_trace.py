@@ -318,3 +318,27 @@ def test_last_resort_search_matches_the_trace_only(
     assert found(MARKERS["summary"]) == []
     assert found(TITLE) == [page.pk]
     assert found(page.index_number) == [page.pk]
+
+
+def test_the_promote_description_is_no_part_of_the_trace(
+    client, section, entry, django_capture_on_commit_callbacks
+):
+    """Wagtail's promote tab has a description (``search_description``) that editors write
+    like a summary: the page's meta description and the v2 ``meta`` show it."""
+    word = "翡翠栈道"
+    entry.search_description = f"描述：{word}"
+    entry.save_revision()
+    publish_through_review(entry)
+    assert word in client.get(entry.url).content.decode()
+    v2 = json.loads(client.get(f"/api/v2/pages/{entry.pk}/").content)
+    assert word in v2["meta"]["search_description"]
+
+    withdraw(entry, django_capture_on_commit_callbacks)
+    page = client.get(entry.url)
+    assert page.status_code == 200 and REASON in page.content.decode()
+    assert word not in page.content.decode()
+    detail = client.get(f"/api/v2/pages/{entry.pk}/")
+    assert detail.status_code == 200 and word not in as_text(detail)
+    listing = client.get("/api/v2/pages/", {"type": "wagtail_disclosure.AdmissionsEntryPage",
+                                            "fields": "search_description"})
+    assert listing.status_code == 200 and word not in as_text(listing)

@@ -23,8 +23,6 @@ everything. Whoever holds no role in an entry's department does not see it, what
 Wagtail page permissions. Everything is one subquery, however many entries there are.
 """
 
-from django.conf import settings
-from django.core.checks import Tags, Warning, register
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 from wagtail.admin.site_summary import PagesSummaryItem
@@ -114,14 +112,17 @@ def hide_hidden_entries_from_chooser(pages, request):
 
 
 def scope_admin_pages_api(router):
-    """``construct_admin_api``: on Wagtail 7.4 the admin pages API builds its own
-    ``PagePermissionPolicy()`` instead of using the admin's; give it ours."""
-    if HAS_POLICY_REGISTRY:  # Wagtail 8 looks the policy up in the registry
-        return
+    """``construct_admin_api``: the admin's pages API checks its parameters as the v2 API
+    does (400, not a server error, for odd ids, offsets and searches), and on Wagtail 7.4,
+    which builds a ``PagePermissionPolicy()`` of its own there, uses the admin's policy."""
     from wagtail.admin.api.views import PagesAdminAPIViewSet
 
-    class DepartmentScopedPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    from .api.v2 import ParameterCheckMixin
+
+    class DepartmentScopedPagesAdminAPIViewSet(ParameterCheckMixin, PagesAdminAPIViewSet):
         def get_base_queryset(self):
+            if HAS_POLICY_REGISTRY:  # Wagtail 8 looks the policy up in the registry
+                return super().get_base_queryset()
             return get_page_permission_policy().explorable_instances(self.request.user)
 
     router.register_endpoint("pages", DepartmentScopedPagesAdminAPIViewSet)
@@ -368,18 +369,3 @@ def install():
     scope_page_types_usage_report()
     scope_page_id_views()
 
-
-@register(Tags.security)
-def page_search_filter_check(app_configs, **kwargs):
-    """wagtail_disclosure.W006: Wagtail's admin page search is told not to filter by
-    permissions, so it would list every department's entries to every editor."""
-    if getattr(settings, "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS", True):
-        return []
-    return [
-        Warning(
-            "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS is False: Wagtail's admin page "
-            "search then lists the disclosure entries of every department to every editor.",
-            hint="Remove the setting (it defaults to True).",
-            id="wagtail_disclosure.W006",
-        )
-    ]

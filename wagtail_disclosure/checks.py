@@ -103,3 +103,19 @@ def sqlite_transaction_messages(vendor, settings_dict):
             id="wagtail_disclosure.W005",
         )
     ]
+
+
+@register(Tags.security)
+def page_search_filter_check(app_configs, **kwargs):
+    """wagtail_disclosure.W006: Wagtail's admin page search is told not to filter by
+    permissions, so it would list every department's entries to every editor."""
+    if getattr(settings, "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS", True):
+        return []
+    return [
+        Warning(
+            "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS is False: Wagtail's admin page "
+            "search then lists the disclosure entries of every department to every editor.",
+            hint="Remove the setting (it defaults to True).",
+            id="wagtail_disclosure.W006",
+        )
+    ]

@@ -98,9 +98,12 @@ def check_field_value(name, field, value):
             raise BadRequestError(f"{name}: {message}")
 
 
-class DisclosurePagesAPIViewSet(PagesAPIViewSet):
-    def get_base_queryset(self):
-        return super().get_base_queryset().exclude(pk__in=hidden_entries().values("pk"))
+class ParameterCheckMixin:
+    """Answer 400, not a server error, to parameters Wagtail's API views pass on unchecked.
+
+    Used by :class:`DisclosurePagesAPIViewSet` and by the admin's pages API
+    (``wagtail_disclosure.admin_scoping.scope_admin_pages_api``).
+    """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -134,6 +137,35 @@ class DisclosurePagesAPIViewSet(PagesAPIViewSet):
                 query["search"] = cleaned
                 query._mutable = False
                 request._request.GET = query
+
+
+
+def without_trace_only_meta(serializer_class):
+    """``serializer_class``, less the promote tab's description of a withdrawn entry.
+
+    ``meta.search_description`` is written by editors like the summary; the public trace
+    of a withdrawn entry has neither (docs/security.md#what-is-public).
+    """
+
+    class TraceOnlyMetaSerializer(serializer_class):
+        def to_representation(self, instance):
+            data = super().to_representation(instance)
+            meta = data.get("meta")
+            withdrawn = isinstance(instance, DisclosureEntryPage) and instance.withdrawal
+            if withdrawn and isinstance(meta, dict) and "search_description" in meta:
+                meta["search_description"] = ""
+            return data
+
+    TraceOnlyMetaSerializer.__name__ = serializer_class.__name__
+    return TraceOnlyMetaSerializer
+
+
+class DisclosurePagesAPIViewSet(ParameterCheckMixin, PagesAPIViewSet):
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(pk__in=hidden_entries().values("pk"))
+
+    def get_serializer_class(self):
+        return without_trace_only_meta(super().get_serializer_class())
 
     def check_field_filters(self, request, model):
         """Field filters (``?depth=``, ``?first_published_at=``, ...) of ``model``: Wagtail
