@@ -209,7 +209,8 @@ def check_entry_page(ctx, entry):
             expect_status(cell, response, (404,))
     elif kind == spec.PUBLIC:
         if expect_status(cell, response, (200,)):
-            shown = ("title", "body", "summary", "kw", "attachtitle", "blocktitle", "linkfile")
+            shown = ("title", "body", "summary", "kw", "attachtitle", "blocktitle", "linkfile",
+                     "img")  # img: the image's rendition URL carries its file name
             expect_present(cell, response, [markers[f] for f in shown if f in markers])
     elif kind == spec.TRACE:
         if expect_status(cell, response, (200,)):

@@ -87,6 +87,7 @@ class Builder:
         self.entries = {}
         self.transition_keys = {s.key for s in spec.transition_entries()}
         self.documents = {}
+        self.images = {}
         self.notes = []
 
     # -- building blocks ------------------------------------------------------------
@@ -112,12 +113,40 @@ class Builder:
         self.documents[(key, slot)] = document
         return document
 
+    def image(self, key):
+        """An image whose file name (so every rendition's URL) carries the entry's marker."""
+        import io
+
+        from django.core.files.images import ImageFile
+        from PIL import Image as PILImage
+        from wagtail.images import get_image_model
+        from wagtail.models import Collection
+
+        if key in self.images:
+            return self.images[key]
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+        image = get_image_model()(
+            title="外测图片",
+            collection=Collection.get_first_root_node(),
+            file=ImageFile(buffer, name=f"{self.spec.marker(key, 'img')}.png"),
+        )
+        image.save()
+        self.images[key] = image
+        return image
+
     def body(self, key, link=None, block=None):
         marker = self.spec.marker
         paragraph = f"<p>外测正文 {marker(key, 'body')} 。"
         if link is not None:
             paragraph += f'<a linktype="document" id="{link.pk}">相关文件</a>'
-        body = [{"type": "paragraph", "value": paragraph + "</p>"}]
+        body = [
+            {"type": "paragraph", "value": paragraph + "</p>"},
+            {
+                "type": "image",
+                "value": {"image": self.image(key).pk, "decorative": True, "alt_text": ""},
+            },
+        ]
         if block is not None:
             body.append({"type": "document", "value": {"document": block.pk, "title": ""}})
         return body

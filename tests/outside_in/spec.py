@@ -2,7 +2,8 @@
 
 Every entry carries unique **marker words** (``oi<entry>7<field>9``: ASCII letters with a
 digit on each side, so one marker is never part of another and every search backend keeps
-it as one token) in its title, body, summary, keyword, restriction reason and in three
+it as one token) in its title, body, summary, keyword, restriction reason, the file name
+of an image in its body and in three
 documents (one linked from the body's rich text, one in a document block of the body, one
 attachment), each with a marker in its title, its file name and its text. A response leaks
 when it contains a marker that its entry does not make public.
@@ -20,8 +21,9 @@ MARKER_RE = re.compile(r"oi[a-z]+7[a-z]+9")
 DOCUMENT_SLOTS = ("link", "block", "attach")
 #: Marker fields of a document slot: its title, its file name and the text inside the file.
 DOCUMENT_FIELDS = ("title", "file", "text")
-#: Marker fields of every entry besides its documents.
-ENTRY_FIELDS = ("title", "body", "summary", "kw", "reason")
+#: Marker fields of every entry besides its documents ("img": the file name of an image
+#: in an image block of the body, hence of its renditions' URLs).
+ENTRY_FIELDS = ("title", "body", "summary", "kw", "reason", "img")
 #: What a new draft revision adds to a live entry (the ``newdraft`` entry).
 NEW_DRAFT_FIELDS = ("newtitle", "newbody")
 NEW_DRAFT_SLOTS = ("newlink", "newattach")
