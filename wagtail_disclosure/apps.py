@@ -14,7 +14,7 @@ class WagtailDisclosureAppConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             signal_handlers,
         )
-        from .compat import fix_sqlite_fts_quoting, register_permission_policy
+        from .compat import fix_sqlite_fts_quoting, limit_search_words, register_permission_policy
         from .models import (
             ApiToken,
             ChecklistItem,
@@ -35,6 +35,7 @@ class WagtailDisclosureAppConfig(AppConfig):
         signal_handlers.connect()
         admin_scoping.install()  # staff see only their departments' entries in the admin
         fix_sqlite_fts_quoting()  # a lone " in any search is no server error on SQLite
+        limit_search_words()  # nor a search of hundreds of words on any database
 
         from .search import signal_handlers as search_signal_handlers
 

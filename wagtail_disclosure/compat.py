@@ -84,8 +84,41 @@ def fix_sqlite_fts_quoting():
     Lexeme.as_sql = as_sql_escaped
 
 
+#: Words of one plain-text search that Wagtail's database backends receive (see below).
+SEARCH_MAX_WORDS = 64
+
+
+def limit_search_words():
+    """Keep the first :data:`SEARCH_MAX_WORDS` words of a plain-text search.
+
+    Wagtail's database search backends (``modelsearch``) nest one SQL expression per word,
+    so a search of a few hundred words (pasted text, a probe) ends in ``RecursionError`` or
+    a query too deep for the database: a server error in the admin page search, the page
+    chooser and every other Wagtail search. The package's own searches limit their input
+    already; this applies a limit to Wagtail's ``PlainText`` query itself, once, from
+    ``AppConfig.ready()``. No useful search has more words.
+    """
+    try:
+        from modelsearch.query import PlainText
+    except ImportError:  # an older search package
+        return
+    if getattr(PlainText.__init__, "_disclosure_limited", False):
+        return
+    init = PlainText.__init__
+
+    def init_limited(self, query_string, *args, **kwargs):
+        words = query_string.split()
+        if len(words) > SEARCH_MAX_WORDS:
+            query_string = " ".join(words[:SEARCH_MAX_WORDS])
+        init(self, query_string, *args, **kwargs)
+
+    init_limited._disclosure_limited = True
+    PlainText.__init__ = init_limited
+
+
 __all__ = [
     "fix_sqlite_fts_quoting",
+    "limit_search_words",
     "WAGTAIL_VERSION",
     "HAS_POLICY_REGISTRY",
     "get_page_permission_policy",
