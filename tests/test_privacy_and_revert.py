@@ -3,10 +3,10 @@ restrictions (privacy), and reverting to an earlier revision saves a new version
 starts the review again while the live version stays online."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import GroupPagePermission, Page, PageLogEntry, PageViewRestriction
+from wagtail.models import Page, PageLogEntry, PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.utils import (
@@ -16,6 +16,7 @@ from tests.utils import (
     make_entry,
     make_section,
     publish_through_review,
+    staff,
 )
 from wagtail_disclosure.models import DisclosureEntryPage, EntryReview
 from wagtail_disclosure.roles import Role
@@ -32,20 +33,6 @@ def section():
 @pytest.fixture
 def jwc():
     return make_department("JWC", "教务处")
-
-
-def staff(django_user_model, username, section):
-    """Admin access, add and edit permission on the section; no role yet."""
-    user = django_user_model.objects.create_user(username, password="pw")
-    group, created = Group.objects.get_or_create(name="privacy-revert-staff")
-    if created:
-        group.permissions.add(Permission.objects.get(codename="access_admin"))
-        for codename in ("add_page", "change_page"):
-            GroupPagePermission.objects.create(
-                group=group, page=section, permission=Permission.objects.get(codename=codename)
-            )
-    user.groups.add(group)
-    return user
 
 
 def state(entry):
