@@ -1,37 +1,29 @@
 """Review transitions in the action menu of an entry's edit view (wired in wagtail_hooks.py).
 
 Each item links to the confirmation view of its transition; nothing is taken from the
-menu itself. Wagtail's own Publish and Unpublish items never appear for entries:
-``EntryPermissionTester`` refuses both to everyone.
+menu itself. Labels, icons and order come from the workflow's declaration
+(``EntryReview.workflow``). Wagtail's own Publish and Unpublish items never appear for
+entries: ``EntryPermissionTester`` refuses both to everyone.
 """
 
 from django.urls import reverse
 from wagtail.admin.action_menu import ActionMenuItem
 
-from .models import DisclosureEntryPage
-from .workflow.services import TRANSITIONS, available_transitions, transition_label
-
-ICONS = {
-    "submit": "resubmit",
-    "approve": "success",
-    "clear": "lock",
-    "sign_off": "edit",
-    "publish": "upload",
-    "reject": "arrow-left",
-    "withdraw": "download",
-}
+from .models import DisclosureEntryPage, EntryReview
+from .workflow.engine import step_label
+from .workflow.services import available_transitions
 
 
 class TransitionMenuItem(ActionMenuItem):
     """One review transition of the entry being edited."""
 
-    def __init__(self, transition, page_id, order=None):
-        super().__init__(order=order)
-        self.transition = transition
+    def __init__(self, step, page_id, label):
+        super().__init__(order=200 + step.order)
+        self.transition = step.name
         self.page_id = page_id
-        self.name = f"action-disclosure-{transition.replace('_', '-')}"
-        self.label = transition_label(transition)
-        self.icon_name = ICONS.get(transition, "tasks")
+        self.name = f"action-disclosure-{step.name.replace('_', '-')}"
+        self.label = label
+        self.icon_name = step.icon
 
     def is_shown(self, context):
         return context.get("view") == "edit"
@@ -45,8 +37,9 @@ def transition_menu_items(request, context):
     page = context.get("page")
     if context.get("view") != "edit" or not isinstance(page, DisclosureEntryPage) or not page.pk:
         return []
+    workflow = EntryReview.workflow
     return [
-        TransitionMenuItem(name, page.pk, order=200 + TRANSITIONS.index(name))
+        TransitionMenuItem(workflow.steps[name], page.pk, step_label(workflow, name))
         for name in available_transitions(page, request.user)
     ]
 

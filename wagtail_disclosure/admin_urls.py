@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import review
+from .views import review, workflow
 
 app_name = "wagtail_disclosure"
 
@@ -11,6 +11,11 @@ urlpatterns = [
         "entries/<int:page_id>/<str:transition>/",
         review.EntryTransitionView.as_view(),
         name="entry_transition",
+    ),
+    path(
+        "workflow/<str:model>/<str:pk>/<str:transition>/",
+        workflow.TransitionView.as_view(),
+        name="workflow_transition",
     ),
     path("queue/", review.ReviewQueueView.as_view(), name="review_queue"),
     path(

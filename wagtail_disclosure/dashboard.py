@@ -3,8 +3,9 @@
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from .roles import role_map
-from .views.review import attach_deadlines, deadline_counts, oldest_first, review_queue
+from .models import EntryReview
+from .permissions import role_map
+from .workflow.queue import attach_deadlines, deadline_counts
 from .working_days import DeadlineState
 
 
@@ -24,14 +25,15 @@ class ReviewQueuePanel(Component):
     def get_context_data(self, parent_context):
         request = parent_context["request"]
         today = timezone.localdate()
-        queue = review_queue(request.user)
-        counts = deadline_counts(queue, today=today)  # document_date is never empty
+        workflow = EntryReview.workflow
+        queue = EntryReview.objects.waiting_for(request.user)
+        counts = deadline_counts(workflow, queue, today=today)  # document_date is never empty
         return {
             "request": request,
             "total": sum(counts.values()),
             "overdue": counts[DeadlineState.OVERDUE],
             "due_soon": counts[DeadlineState.DUE_SOON],
-            "oldest": attach_deadlines(oldest_first(queue)[: self.limit], today=today),
+            "oldest": attach_deadlines(workflow, queue.oldest_first()[: self.limit], today=today),
         }
 
     def render_html(self, parent_context=None):

@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -12,7 +11,6 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import BasePermissionPolicy
 
 from .compat import HAS_POLICY_REGISTRY
 from .forms import OfficialWordingForm
@@ -26,8 +24,13 @@ from .models import (
     ReleaseChannel,
     WorkingDayOverride,
 )
-from .permissions import checklist_item_permission_policy
-from .roles import APP_LABEL, Role
+from .permissions import (
+    Role,
+    checklist_item_permission_policy,
+    group_role_permission_policy,
+    role_permissions,
+    user_role_permission_policy,
+)
 from .views.tokens import ApiTokenViewSet
 
 
@@ -189,48 +192,6 @@ class WorkingDayOverrideViewSet(ModelViewSet):
 # ---------------------------------------------------------------------------
 
 
-def role_permissions():
-    """The five role permissions on Department (``roles.Role``)."""
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(
-        content_type__app_label=APP_LABEL,
-        content_type__model="department",
-        codename__in=Role.values,
-    )
-
-
-def can_assign_roles(user):
-    """The disclosure office (its role held for every department) and superusers."""
-    return user.is_active and (
-        user.is_superuser or user.has_perm(f"{APP_LABEL}.{Role.DISCLOSURE_OFFICE}")
-    )
-
-
-class RoleAssignmentPermissionPolicy(BasePermissionPolicy):
-    """Who may list and change department role assignments: see ``can_assign_roles``."""
-
-    def user_has_permission(self, user, action):
-        return can_assign_roles(user)
-
-    def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
-        permission = role_permissions().filter(codename=Role.DISCLOSURE_OFFICE)
-        return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(is_superuser=True)
-                | Q(user_permissions__in=permission)
-                | Q(groups__permissions__in=permission)
-            )
-            .distinct()
-        )
-
-
-user_role_permission_policy = RoleAssignmentPermissionPolicy(DepartmentUserObjectPermission)
-group_role_permission_policy = RoleAssignmentPermissionPolicy(DepartmentGroupObjectPermission)
 
 
 class RoleAssignmentForm(WagtailAdminModelForm):

@@ -30,3 +30,7 @@ class QuotaAdmissionsEntryPage(AdmissionsEntryPage):
     class Meta:
         verbose_name = _("admissions entry with quota")
         verbose_name_plural = _("admissions entries with quota")
+
+
+# The second state machine of docs/extending.md, in its own module (shown whole there).
+from .errata import ErrataReport, ErrataState  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 Every endpoint needs ``Authorization: Bearer <key>`` (``api/auth.py``); a session cookie
 is not enough. What a person sees and may do is decided exactly as in the admin: the
-queue is ``views.review.review_queue``, transitions go through
+queue is ``EntryReview.objects.waiting_for`` (the workflow engine), transitions go through
 ``workflow.services.take_transition``, the one path that changes a review. This module
 only reads, calls the service and maps its errors to status codes. docs/api-staff.md
 documents the endpoints.
@@ -20,16 +20,14 @@ from ninja import Path, Query, Router
 from wagtail.models import PageLogEntry
 
 from ..models import Department, DisclosureEntryPage, EntryReview
-from ..roles import Role, has_any_role, role_map
-from ..views.review import attach_deadlines, oldest_first, review_queue
+from ..permissions import Role, has_any_role, role_map
+from ..workflow.engine import step_label
+from ..workflow.queue import attach_deadlines
 from ..workflow.services import (
-    LOG_PREFIX,
     TransitionError,
     available_transitions,
-    get_review,
-    needs_reason,
+    get_row,
     take_transition,
-    transition_label,
 )
 from .auth import staff_auth
 from .errors import ApiError, ErrorOut
@@ -58,7 +56,11 @@ TRANSITION_ERROR_STATUS = {
     "permission_denied": 403,
     "not_allowed": 409,
     "concurrent": 409,
+    "stale": 409,
 }
+
+WORKFLOW = EntryReview.workflow
+LOG_PREFIX = WORKFLOW.log_prefix
 
 
 def private_no_store(run):
@@ -102,7 +104,11 @@ def item_out(item):
 
 def transitions_out(names):
     return [
-        {"name": name, "label": str(transition_label(name)), "needs_reason": needs_reason(name)}
+        {
+            "name": name,
+            "label": str(step_label(WORKFLOW, name)),
+            "needs_reason": WORKFLOW.steps[name].needs_reason,
+        }
         for name in names
     ]
 
@@ -133,7 +139,7 @@ def load_review(entry_id):
     """The entry's review with what the endpoints show, or 404 if ``entry_id`` is not an
     entry."""
     entry = get_object_or_404(DisclosureEntryPage.objects.only("pk"), pk=entry_id)
-    get_review(entry)  # created on first use for entries older than the review
+    get_row(entry)  # created on first use for entries older than the review
     review = (
         EntryReview.objects.select_related(
             "department",
@@ -213,7 +219,7 @@ def me(request):
 )
 def queue(request, filters: Query[QueueFilters]):
     user = request.user
-    reviews = review_queue(user)
+    reviews = EntryReview.objects.waiting_for(user)
     if filters.department is not None:
         reviews = reviews.filter(
             Q(department_id=filters.department)
@@ -223,7 +229,7 @@ def queue(request, filters: Query[QueueFilters]):
         reviews = reviews.filter(state=filters.state)
     if filters.category is not None:
         reviews = reviews.filter(page__checklist_item__category_id=filters.category)
-    paginator = Paginator(oldest_first(reviews), filters.page_size)
+    paginator = Paginator(reviews.oldest_first(), filters.page_size)
     try:
         page_obj = paginator.page(filters.page)
     except EmptyPage as exc:
@@ -233,7 +239,7 @@ def queue(request, filters: Query[QueueFilters]):
             _("Page %(page)s does not exist; there are %(pages)s.")
             % {"page": filters.page, "pages": paginator.num_pages},
         ) from exc
-    rows = attach_deadlines(page_obj.object_list)
+    rows = attach_deadlines(WORKFLOW, page_obj.object_list)
     results = []
     for review in rows:
         page = review.page
@@ -250,7 +256,7 @@ def queue(request, filters: Query[QueueFilters]):
                 "state_changed_at": review.state_changed_at,
                 "document_date": page.document_date,
                 "deadline": deadline_out(review),
-                "transitions": transitions_out(available_transitions(page, user, review=review)),
+                "transitions": transitions_out(available_transitions(page, user, row=review)),
                 "admin_url": admin_url(page.pk),
             }
         )
@@ -283,10 +289,7 @@ def history_out(entry_id):
     for log_entry in entries:
         data = log_entry.data or {}
         name = data.get("transition") or log_entry.action.removeprefix(LOG_PREFIX)
-        try:
-            label = str(transition_label(name))
-        except (AttributeError, StopIteration):
-            label = name
+        label = str(step_label(WORKFLOW, name))
         rows.append(
             {
                 "id": log_entry.pk,
@@ -315,7 +318,7 @@ def entry_detail(request, entry_id: EntryId):
     if not may_see(user, review):
         raise refuse()
     page = review.page
-    attach_deadlines([review])
+    attach_deadlines(WORKFLOW, [review])
     revision = review.revision
     return {
         "id": page.pk,
@@ -346,7 +349,7 @@ def entry_detail(request, entry_id: EntryId):
         "withdrawal_reason": review.withdrawal_reason,
         "withheld": review.withheld,
         "deadline": deadline_out(review),
-        "transitions": transitions_out(available_transitions(page, user, review=review)),
+        "transitions": transitions_out(available_transitions(page, user, row=review)),
         "history": history_out(page.pk),
         "admin_url": admin_url(page.pk),
     }
@@ -379,6 +382,7 @@ def entry_transition(request, entry_id: EntryId, body: TransitionIn):
             comment=body.comment,
             withheld=body.withheld,
             expected_state=body.expected_state,
+            expected_version=body.expected_revision,
         )
     except TransitionError as error:
         details = [{"field": "comment", "message": str(error.message)}]
@@ -397,5 +401,5 @@ def entry_transition(request, entry_id: EntryId, body: TransitionIn):
         "state_label": str(review.get_state_display()),
         "revision_id": review.revision_id,
         "live": page.live,
-        "transitions": transitions_out(available_transitions(page, user, review=review)),
+        "transitions": transitions_out(available_transitions(page, user, row=review)),
     }

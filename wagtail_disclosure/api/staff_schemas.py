@@ -5,9 +5,11 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from ..models import EntryReview
 from ..models.review import IN_REVIEW, ReviewState
-from ..workflow.services import TRANSITIONS
 from .params import Integer
+
+TRANSITIONS = [step.name for step in EntryReview.workflow.human_steps]
 
 TransitionName = Literal[tuple(TRANSITIONS)]
 StateName = Literal[tuple(ReviewState.values)]
@@ -182,6 +184,16 @@ class TransitionIn(Schema):
         description=(
             "The state the decision was made on. If the entry has moved on since, nothing "
             "happens and the answer is 409."
+        ),
+    )
+    expected_revision: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description=(
+            "The revision the decision was made on (`revision.id` of the entry, or "
+            "`latest_revision_id` while it is a draft). If another version is now the one "
+            "under decision, nothing happens and the answer is 409 with code `stale`."
         ),
     )
 

@@ -1,11 +1,11 @@
-"""The review lifecycle of an entry (保密审查 before release), declared once with django-fsm.
+"""The review lifecycle of an entry (保密审查 before release), declared on the workflow engine.
 
 An :class:`EntryReview` row accompanies every entry page. Its ``state`` follows the
 pending revision of the entry, not the live version: an entry that is online can at the
-same time have a revised version in review. Each transition checks the acting user's role
-in the entry's department (see ``wagtail_disclosure.roles``); the side effects that touch
-the page (publishing, unpublishing) and the audit log live in
-``wagtail_disclosure.workflow``.
+same time have a revised version in review. Who decides each state is declared once, in
+``EntryReview.workflow``; the permissions, the queue, the notices, the action menu and
+the audit log are derived from it (``wagtail_disclosure/workflow/engine.py``). Every
+transition is taken through ``wagtail_disclosure.workflow.take_transition``.
 """
 
 import django_fsm as fsm
@@ -13,8 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from wagtail.actions.unpublish_page import UnpublishPageAction
 
-from ..roles import Role, has_role
+from ..permissions import Role
+from ..workflow.engine import RESPONSIBLE, Deadline, Responsible, Workflow
+from ..workflow.guard import publication_allowed
+from ..workflow.services import take_system_transition
 
 
 class ReviewState(models.TextChoices):
@@ -36,27 +40,6 @@ IN_REVIEW = (
 )
 
 
-def _role_check(role):
-    def check(review, user):
-        return has_role(user, role, review.acting_department_id)
-
-    check.role = role
-    return check
-
-
-def _rejecter(review, user):
-    """Who may send an entry back: the role responsible for its current step."""
-    role = {
-        ReviewState.SUBMITTED: Role.DEPARTMENT_REVIEWER,
-        ReviewState.DEPARTMENT_APPROVED: Role.CONFIDENTIALITY_REVIEWER,
-        ReviewState.CLEARED: Role.SIGN_OFF_LEADER
-        if review.requires_sign_off
-        else Role.DISCLOSURE_OFFICE,
-        ReviewState.SIGNED_OFF: Role.DISCLOSURE_OFFICE,
-    }.get(review.state)
-    return role is not None and has_role(user, role, review.acting_department_id)
-
-
 def _sign_off_done(review):
     return review.state == ReviewState.SIGNED_OFF or not review.requires_sign_off
 
@@ -71,6 +54,43 @@ def _has_revision(review):
 
 def _has_bound_revision(review):
     return review.revision_id is not None and review.revision_id == review.page.latest_revision_id
+
+
+def _is_live(review):
+    return review.page.live
+
+
+def _decided_version(review):
+    """The revision a decision is about: the one bound at submission, or, before it, the
+    latest one (the version an editor submits)."""
+    if review.state == ReviewState.DRAFT:
+        return review.page.latest_revision_id
+    return review.revision_id
+
+
+def _author(review):
+    return review.submitted_by or (review.revision.user if review.revision_id else None)
+
+
+def _notification_context(review):
+    return {"review": review, "entry": review.page}
+
+
+class EntryReviewQuerySet(models.QuerySet):
+    def for_listing(self):
+        """With what queue rows show (entry, departments, checklist item)."""
+        return self.select_related(
+            "department", "page", "page__department", "page__checklist_item__category"
+        ).defer("page__body")
+
+    def waiting_for(self, user):
+        """The reviews whose next step ``user`` decides, in one query (the workflow's
+        declaration: the role responsible for the state, in the version's department).
+        Withdrawing, which the disclosure office may do at any time, puts nothing here."""
+        return self.model.workflow.queue(user, self.for_listing())
+
+    def oldest_first(self):
+        return self.order_by(models.F("state_changed_at").asc(nulls_first=True), "pk")
 
 
 class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
@@ -89,6 +109,42 @@ class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
         protected=True,
         db_index=True,
     )
+
+    #: Who decides each state, and everything derived from it. ``sign_off_required`` is
+    #: the snapshot of the version in review (``sync_from_revision``).
+    workflow = Workflow(
+        state,
+        responsible=[
+            Responsible(ReviewState.SUBMITTED, Role.DEPARTMENT_REVIEWER),
+            Responsible(ReviewState.DEPARTMENT_APPROVED, Role.CONFIDENTIALITY_REVIEWER),
+            Responsible(
+                ReviewState.CLEARED, Role.SIGN_OFF_LEADER, when={"sign_off_required": True}
+            ),
+            Responsible(
+                ReviewState.CLEARED, Role.DISCLOSURE_OFFICE, when={"sign_off_required": False}
+            ),
+            Responsible(ReviewState.SIGNED_OFF, Role.DISCLOSURE_OFFICE),
+        ],
+        # The department of the version in review; the entry's for rows that have none.
+        department=["department_id", "page__department_id"],
+        subject="page",
+        version=_decided_version,
+        author=_author,
+        log_instance="page",
+        log_revision="revision",
+        log_prefix="wagtail_disclosure.",
+        deadline=Deadline(
+            start="page__document_date",
+            working_days="page__checklist_item__update_within_working_days",
+        ),
+        notification_templates=(
+            "wagtail_disclosure/notifications/transition_subject.txt",
+            "wagtail_disclosure/notifications/transition.txt",
+        ),
+        notification_context=_notification_context,
+        select_related=["page", "page__latest_revision", "revision"],
+    )
+
     revision = models.ForeignKey(
         "wagtailcore.Revision",
         verbose_name=_("revision under review"),
@@ -148,6 +204,8 @@ class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
     )
     last_comment = models.TextField(_("last comment"), blank=True)
 
+    objects = EntryReviewQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("entry review")
         verbose_name_plural = _("entry reviews")
@@ -158,7 +216,11 @@ class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
     @property
     def acting_department_id(self):
         """The department whose people decide: that of the latest version."""
-        return self.department_id or self.page.department_id
+        return self.workflow.department_id(self)
+
+    @property
+    def acting_department(self):
+        return self.department or self.page.department
 
     @property
     def requires_sign_off(self):
@@ -178,111 +240,162 @@ class EntryReview(fsm.ConcurrentTransitionMixin, models.Model):
             ).exists()
         )
 
-    # -- transitions ----------------------------------------------------------------
-    # Each method only moves the state and records who decided; the service in
-    # wagtail_disclosure.workflow wraps it with the side effects and the audit log.
+    # -- engine hooks ---------------------------------------------------------------
 
-    @fsm.transition(
-        field=state,
+    def before_transition(self, name, user, revision=None, **options):
+        """Read what the decision is about, under the row lock."""
+        if name == "submit" and self.page.latest_revision_id:
+            # Decisions are about this version: its department and sign-off rule.
+            self.sync_from_revision(self.page.latest_revision)
+        elif name == "reopen" and revision is not None:
+            self.sync_from_revision(revision)
+        elif name == "import_published":
+            self.revision = self.page.latest_revision or self.page.save_revision(user=user)
+
+    def after_transition(self, name, user, **options):
+        """Publishing and withholding change the page, inside the transition."""
+        if name in ("publish", "import_published"):
+            with publication_allowed():
+                self.revision.publish(user=user, skip_permission_checks=True)
+        elif name == "withdraw" and self.withheld:
+            with publication_allowed():
+                UnpublishPageAction(self.page.specific, user=user).execute(
+                    skip_permission_checks=True
+                )
+
+    def log_data(self):
+        return {"withheld": self.withheld}
+
+    # -- transitions ----------------------------------------------------------------
+    # Each method only moves the state and records who decided; the engine's service
+    # wraps it with the lock, the checks, the hooks above, the audit log and the notice.
+
+    @workflow.transition(
         source=[ReviewState.DRAFT],
         target=ReviewState.SUBMITTED,
         conditions=[_has_revision],
-        permission=_role_check(Role.DEPARTMENT_EDITOR),
-        custom={"label": _("Submit for review"), "role": Role.DEPARTMENT_EDITOR},
+        role=Role.DEPARTMENT_EDITOR,
+        label=_("Submit for review"),
+        log_message=_("Submitted for department review"),
+        icon="resubmit",
     )
-    def submit(self, user, when):
+    def submit(self, user, when, comment="", **options):
         # Bind the review to the version submitted: every later decision is about it.
         self.revision_id = self.page.latest_revision_id
         self.submitted_by, self.submitted_at = user, when
         self.approved_by = self.cleared_by = self.signed_off_by = None
         self.approved_at = self.cleared_at = self.signed_off_at = None
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.SUBMITTED],
         target=ReviewState.DEPARTMENT_APPROVED,
         conditions=[_has_bound_revision],
-        permission=_role_check(Role.DEPARTMENT_REVIEWER),
-        custom={"label": _("Approve for the department"), "role": Role.DEPARTMENT_REVIEWER},
+        role=Role.DEPARTMENT_REVIEWER,
+        label=_("Approve for the department"),
+        log_message=_("Approved by the department"),
+        icon="success",
     )
-    def approve(self, user, when):
+    def approve(self, user, when, comment="", **options):
         self.approved_by, self.approved_at = user, when
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.DEPARTMENT_APPROVED],
         target=ReviewState.CLEARED,
         conditions=[_has_bound_revision],
-        permission=_role_check(Role.CONFIDENTIALITY_REVIEWER),
-        custom={"label": _("Pass confidentiality review"), "role": Role.CONFIDENTIALITY_REVIEWER},
+        role=Role.CONFIDENTIALITY_REVIEWER,
+        label=_("Pass confidentiality review"),
+        log_message=_("Passed the confidentiality review (保密审查)"),
+        icon="lock",
     )
-    def clear(self, user, when):
+    def clear(self, user, when, comment="", **options):
         self.cleared_by, self.cleared_at = user, when
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.CLEARED],
         target=ReviewState.SIGNED_OFF,
         conditions=[_has_bound_revision, _sign_off_needed],
-        permission=_role_check(Role.SIGN_OFF_LEADER),
-        custom={"label": _("Sign off"), "role": Role.SIGN_OFF_LEADER},
+        role=Role.SIGN_OFF_LEADER,
+        label=_("Sign off"),
+        log_message=_("Signed off by the leader in charge"),
+        icon="edit",
     )
-    def sign_off(self, user, when):
+    def sign_off(self, user, when, comment="", **options):
         self.signed_off_by, self.signed_off_at = user, when
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.CLEARED, ReviewState.SIGNED_OFF],
         target=ReviewState.PUBLISHED,
         conditions=[_has_bound_revision, _sign_off_done],
-        permission=_role_check(Role.DISCLOSURE_OFFICE),
-        custom={"label": _("Publish"), "role": Role.DISCLOSURE_OFFICE},
+        role=Role.DISCLOSURE_OFFICE,
+        label=_("Publish"),
+        log_message=_("Published after review"),
+        icon="upload",
+        notify_author="approved_notifications",
     )
-    def publish(self, user, when):
+    def publish(self, user, when, comment="", **options):
         self.published_by, self.published_at = user, when
         self.withdrawn_at, self.withdrawal_reason, self.withheld = None, "", False
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=list(IN_REVIEW),
         target=ReviewState.DRAFT,
-        permission=_rejecter,
-        custom={"label": _("Send back"), "role": None, "needs_reason": True},
+        role=RESPONSIBLE,
+        label=_("Send back"),
+        log_message=_("Sent back to draft"),
+        icon="arrow-left",
+        needs_reason=True,
+        notify_author="rejected_notifications",
     )
-    def reject(self, user, when):
+    def reject(self, user, when, comment="", **options):
         pass
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.PUBLISHED, ReviewState.DRAFT, *IN_REVIEW],
         target=ReviewState.WITHDRAWN,
-        conditions=[lambda review: review.page.live],
-        permission=_role_check(Role.DISCLOSURE_OFFICE),
-        custom={"label": _("Withdraw"), "role": Role.DISCLOSURE_OFFICE, "needs_reason": True},
+        conditions=[_is_live],
+        role=Role.DISCLOSURE_OFFICE,
+        label=_("Withdraw"),
+        log_message=_("Withdrawn"),
+        icon="download",
+        needs_reason=True,
     )
-    def withdraw(self, user, when, reason, withheld=False):
-        self.withdrawn_at, self.withdrawal_reason, self.withheld = when, reason, withheld
+    def withdraw(self, user, when, comment="", withheld=False, **options):
+        self.withdrawn_at, self.withdrawal_reason, self.withheld = when, comment, withheld
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.PUBLISHED, ReviewState.WITHDRAWN, *IN_REVIEW],
         target=ReviewState.DRAFT,
-        custom={"label": _("Revise"), "role": None, "system": True},
+        label=_("Revise"),
+        log_message=_("New version saved: review starts again"),
+        system=True,
     )
-    def reopen(self):
-        """A new version was saved: every earlier decision lapses (no permission: automatic)."""
+    def reopen(self, user=None, when=None, comment="", **options):
+        """A new version was saved: every earlier decision lapses."""
         self.submitted_by = self.approved_by = self.cleared_by = self.signed_off_by = None
         self.submitted_at = self.approved_at = self.cleared_at = self.signed_off_at = None
 
-    @fsm.transition(
-        field=state,
+    @workflow.transition(
         source=[ReviewState.DRAFT],
         target=ReviewState.PUBLISHED,
-        custom={"label": _("Import as published"), "role": None, "system": True},
+        label=_("Import as published"),
+        log_message=_("Imported as published"),
+        system=True,
     )
-    def import_published(self, user, when):
+    def import_published(self, user, when, comment="", **options):
         """Record an entry published elsewhere before (bulk import); logged as such."""
         self.published_by, self.published_at = user, when
+
+
+def reopen_after_edit(page_id, revision, user=None):
+    """A new version of the entry was saved: earlier decisions lapse, review starts over.
+
+    The live version (if any) stays online until the new one is published. A draft only
+    takes the new version's department and sign-off rule.
+    """
+    review = EntryReview.objects.filter(page_id=page_id).first()
+    if review is None:
+        return None
+    return take_system_transition(review, "reopen", user, revision=revision)
 
 
 class DepartmentUserObjectPermission(UserObjectPermissionBase):

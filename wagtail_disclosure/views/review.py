@@ -6,53 +6,38 @@ right status code and message.
 """
 
 import datetime
-from collections import Counter
 
 import django_filters
-import django_fsm as fsm
 from django import forms
-from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.models import Page
 
 from ..admin_scoping import without_hidden_entries
 from ..conf import get_setting
 from ..models import ChecklistCategory, Department, DisclosureEntryPage, EntryReview
-from ..models.review import IN_REVIEW, ReviewState
-from ..roles import Role, department_filter, has_any_role, role_map
-from ..workflow.services import (
-    TRANSITIONS,
-    TransitionError,
-    get_review,
-    needs_reason,
-    take_transition,
-    transition_label,
-)
-from ..working_days import DeadlineState, DeadlineStatus, WorkingDayCalendar, shift
+from ..models.review import IN_REVIEW
+from ..permissions import get_departments_for_user, role_map
+from ..workflow.queue import attach_deadlines
+from ..working_days import DeadlineState
+from .workflow import TransitionForm, TransitionView
 
 # ---------------------------------------------------------------------------
 # Taking a transition
 # ---------------------------------------------------------------------------
 
 
-class TransitionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Optional. Recorded in the entry's history and sent with the notice."),
-    )
+class EntryTransitionForm(TransitionForm):
+    """The engine's form, with the "withheld" choice of a withdrawal."""
+
     withheld = forms.BooleanField(
         label=_("Withheld for a legal reason: remove it from the public site"),
         required=False,
@@ -61,261 +46,53 @@ class TransitionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, transition, **kwargs):
-        super().__init__(*args, **kwargs)
-        if needs_reason(transition):
-            comment = self.fields["comment"]
-            comment.label = _("Reason")
-            comment.help_text = _(
-                "Required. Recorded in the entry's history and sent with the notice."
-            )
-        if transition != "withdraw":
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, step=step, **kwargs)
+        if step.name != "withdraw":
             del self.fields["withheld"]
 
+    def options(self):
+        if "withheld" in self.fields:
+            return {"withheld": self.cleaned_data.get("withheld", False)}
+        return {}
 
-class EntryTransitionView(WagtailAdminTemplateMixin, FormView):
-    """Confirm (GET) and take (POST) one review transition on one entry.
 
-    Status codes: 404 for an unknown transition or a page that is not an entry; 403 when
-    the user does not hold the role the transition needs (or no role at all in the
-    entry's department); 409 when the entry's state does not allow the transition for
-    anyone (or changed meanwhile); 400 when a required reason is missing.
-    """
+class EntryTransitionView(TransitionView):
+    """Confirm and take one review transition on one entry (the engine's view, with the
+    entry's page as the object and its edit view as where the person looks again)."""
 
     template_name = "wagtail_disclosure/admin/transition_form.html"
-    refused_template_name = "wagtail_disclosure/admin/transition_refused.html"
-    form_class = TransitionForm
-    header_icon = "tasks"
+    form_class = EntryTransitionForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.transition = kwargs["transition"]
-        if self.transition not in TRANSITIONS:
-            raise Http404
-        self.entry = get_object_or_404(
-            DisclosureEntryPage.objects.select_related("department"), pk=kwargs["page_id"]
-        )
-        get_review(self.entry)  # created on first use for entries older than the review
-        self.review = EntryReview.objects.select_related(
-            "department", "page", "page__checklist_item__category"
-        ).get(page_id=self.entry.pk)
-        refusal = self.refusal()
-        if refusal is not None:
-            return refusal
-        return super().dispatch(request, *args, **kwargs)
-
-    # -- checks -------------------------------------------------------------------
-
-    def refusal(self):
-        """A 403 or 409 response unless the user may take the transition now."""
-        user = self.request.user
-        method = getattr(self.review, self.transition)
-        if fsm.has_transition_perm(method, user):
-            return None
-        department_id = self.review.acting_department_id
-        # Whoever holds no role in the entry's department learns nothing of it: not its
-        # title, nor its state (docs/security.md#who-sees-what-in-the-admin).
-        self.concealed = not has_any_role(user, department_id)
-        if not self.concealed and not fsm.can_proceed(method):
-            return self.refuse(
-                409,
-                _("This entry is “%(state)s”: “%(action)s” is not possible now.")
-                % {"state": self.review.get_state_display(), "action": self.label},
-            )
-        return self.refuse(
-            403, _("You do not have the role needed for this action in this department.")
+    def get_object(self):
+        return get_object_or_404(
+            DisclosureEntryPage.objects.select_related("department"), pk=self.kwargs["page_id"]
         )
 
-    def refuse(self, status, message):
-        context = self.get_context_data(message=message, status=status)
-        return TemplateResponse(self.request, self.refused_template_name, context, status=status)
-
-    # -- display ------------------------------------------------------------------
+    @property
+    def entry(self):
+        return self.object
 
     @property
-    def label(self):
-        return transition_label(self.transition)
+    def review(self):
+        return self.row
 
     @property
-    def edit_url(self):
-        return reverse("wagtailadmin_pages:edit", args=[self.entry.pk])
+    def object_url(self):
+        return reverse("wagtailadmin_pages:edit", args=[self.object.pk])
 
-    def get_page_title(self):
-        return self.label
-
-    def get_page_subtitle(self):
-        # The form template's heading shows the subtitle (Wagtail 7.4) or falls back to
-        # the title (8.0): the action either way.
-        return self.label
-
-    #: Set when the user holds no role in the entry's department (see ``refusal``).
-    concealed = False
-
-    def get_header_title(self):
-        if self.concealed:
-            return self.label
-        return f"{self.label}: {self.entry.get_admin_display_title()}"
-
-    def get_breadcrumbs_items(self):
-        if self.concealed:
-            return self.breadcrumbs_items + [{"url": "", "label": self.label}]
-        return self.breadcrumbs_items + [
-            {"url": self.edit_url, "label": self.entry.get_admin_display_title()},
-            {"url": "", "label": self.label},
-        ]
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "transition": self.transition}
+    def object_title(self):
+        return self.object.get_admin_display_title()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            concealed=self.concealed,
-            entry=self.entry,
-            review=self.review,
-            transition=self.transition,
-            transition_label=self.label,
-            needs_reason=needs_reason(self.transition),
-            edit_url=self.edit_url,
-            action_url=self.request.path,
-            submit_button_label=self.label,
-            submit_button_active_label=self.label,
-        )
+        context.update(entry=self.object, review=self.row)
         return context
-
-    # -- taking it ------------------------------------------------------------------
-
-    def form_valid(self, form):
-        try:
-            review = take_transition(
-                self.entry,
-                self.transition,
-                self.request.user,
-                comment=form.cleaned_data["comment"],
-                withheld=form.cleaned_data.get("withheld", False),
-            )
-        except TransitionError as error:
-            if error.code == "reason_required":
-                form.add_error("comment", error.message)
-                return self.render_to_response(self.get_context_data(form=form), status=400)
-            status = 403 if error.code == "permission_denied" else 409
-            return self.refuse(status, error.message)
-        messages.success(
-            self.request,
-            _("“%(title)s” is now “%(state)s”.")
-            % {"title": self.entry.get_admin_display_title(), "state": review.get_state_display()},
-        )
-        return redirect(self.edit_url)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 # ---------------------------------------------------------------------------
 # The review queue
 # ---------------------------------------------------------------------------
-
-
-def queue_rules():
-    """(state condition, role deciding the next step) for each state waiting for someone.
-
-    ``sign_off_required`` is the review's snapshot of the version in review, as the
-    transitions read it (``EntryReview.requires_sign_off``).
-    """
-    return [
-        (Q(state=ReviewState.SUBMITTED), Role.DEPARTMENT_REVIEWER),
-        (Q(state=ReviewState.DEPARTMENT_APPROVED), Role.CONFIDENTIALITY_REVIEWER),
-        (Q(state=ReviewState.CLEARED, sign_off_required=True), Role.SIGN_OFF_LEADER),
-        (Q(state=ReviewState.CLEARED, sign_off_required=False), Role.DISCLOSURE_OFFICE),
-        (Q(state=ReviewState.SIGNED_OFF), Role.DISCLOSURE_OFFICE),
-    ]
-
-
-def acting_department_filter(user, roles):
-    """``department_filter`` on the review's acting department: the department of the
-    version in review, or the entry's for reviews that have none recorded."""
-    own = department_filter(user, roles, field="department_id")
-    if not own:  # an empty Q: every department
-        return own
-    return own | (
-        Q(department__isnull=True) & department_filter(user, roles, field="page__department_id")
-    )
-
-
-def review_queue(user):
-    """EntryReviews whose next step ``user`` decides, in one query.
-
-    The same rule as the transitions' permissions (``models/review.py``): the role
-    responsible for the current step, in the entry's department. Withdrawing, which the
-    disclosure office may do at any time, does not put an entry in its queue.
-    """
-    held = role_map(user)
-    condition = None
-    for state_condition, role in queue_rules():
-        if role not in held:
-            continue
-        clause = state_condition & acting_department_filter(user, [role])
-        condition = clause if condition is None else condition | clause
-    reviews = EntryReview.objects.select_related(
-        "department", "page", "page__department", "page__checklist_item__category"
-    ).defer("page__body")
-    if condition is None:
-        return reviews.none()
-    return reviews.filter(condition)
-
-
-def oldest_first(reviews):
-    return reviews.order_by(F("state_changed_at").asc(nulls_first=True), "pk")
-
-
-def attach_deadlines(reviews, today=None):
-    """Set ``review.deadline`` (a DeadlineStatus of the publication deadline) and
-    ``review.acting_department`` on each.
-
-    The period runs from the entry's 成文日期 (``document_date``) and lasts the checklist
-    item's ``update_within_working_days``; one working-day calendar serves every row, so
-    the whole list costs one query.
-    """
-    reviews = list(reviews)
-    for review in reviews:
-        review.acting_department = review.department or review.page.department
-    today = today or timezone.localdate()
-    dates = [review.page.document_date for review in reviews if review.page.document_date]
-    if not dates:
-        return reviews
-    calendar = WorkingDayCalendar(min(dates), shift(max(max(dates), today), 62))
-    statuses = {}
-    for review in reviews:
-        start = review.page.document_date
-        if start is None:
-            review.deadline = None
-            continue
-        key = (start, review.page.checklist_item.update_within_working_days)
-        if key not in statuses:
-            statuses[key] = DeadlineStatus.compute(
-                start, key[1], today=today, calendar=calendar
-            )
-        review.deadline = statuses[key]
-    return reviews
-
-
-def deadline_counts(reviews, today=None):
-    """{DeadlineState: number of reviews} for a queryset, from its distinct
-    (document date, item period) pairs."""
-    today = today or timezone.localdate()
-    periods = Counter(
-        reviews.order_by().values_list(
-            "page__document_date", "page__checklist_item__update_within_working_days"
-        )
-    )
-    periods = Counter({key: n for key, n in periods.items() if key[0] is not None})
-    counts = Counter()
-    if not periods:
-        return counts
-    dates = [start for start, _days in periods]
-    calendar = WorkingDayCalendar(min(dates), shift(max(max(dates), today), 62))
-    for (start, days), number in periods.items():
-        counts[DeadlineStatus.compute(start, days, today=today, calendar=calendar).state] += number
-    return counts
 
 
 AGE_CHOICES = [
@@ -330,7 +107,7 @@ AGE_CHOICES = [
 def _departments_for(request):
     if request is None:
         return Department.objects.all()
-    return Department.objects.filter(department_filter(request.user, field="pk"))
+    return get_departments_for_user(request.user)
 
 
 class ReviewQueueFilterSet(WagtailFilterSet):
@@ -426,16 +203,16 @@ class ReviewQueueView(BaseListingView):
     ]
 
     def get_base_queryset(self):
-        return review_queue(self.request.user)
+        return EntryReview.objects.waiting_for(self.request.user)
 
     def order_queryset(self, queryset):
         if self.ordering in (None, "state_changed_at"):
-            return oldest_first(queryset)
+            return queryset.oldest_first()
         return queryset.order_by(self.ordering, "pk")
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        rows = attach_deadlines(object_list)
+        rows = attach_deadlines(EntryReview.workflow, object_list)
         page.object_list = rows
         return paginator, page, rows, is_paginated
 

@@ -7,7 +7,6 @@ exactly once, in the answer to the creation; tokens are never edited.
 """
 
 from django import forms
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,64 +16,10 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.models import CreateView, DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
-from wagtail.permission_policies import BasePermissionPolicy
 
 from ..compat import HAS_POLICY_REGISTRY
 from ..models import ApiToken
-from ..roles import APP_LABEL, Role
-
-
-def has_admin_access(user):
-    return user.is_active and user.has_perm("wagtailadmin.access_admin")
-
-
-def sees_all_tokens(user):
-    """Superusers and the disclosure office for every department."""
-    return user.is_active and (
-        user.is_superuser or user.has_perm(f"{APP_LABEL}.{Role.DISCLOSURE_OFFICE}")
-    )
-
-
-class ApiTokenPermissionPolicy(BasePermissionPolicy):
-    """Own tokens for everyone with admin access; all tokens for ``sees_all_tokens``.
-
-    ``change`` is never granted: a token's key cannot be changed and its name does not
-    matter enough to edit; revoke it and make a new one.
-    """
-
-    actions = ("add", "view", "delete")
-
-    def user_has_permission(self, user, action):
-        return action in self.actions and has_admin_access(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if action not in ("view", "delete") or not has_admin_access(user):
-            return False
-        return instance.user_id == user.pk or sees_all_tokens(user)
-
-    def instances_user_has_permission_for(self, user, action):
-        if action not in ("view", "delete") or not has_admin_access(user):
-            return ApiToken.objects.none()
-        if sees_all_tokens(user):
-            return ApiToken.objects.all()
-        return ApiToken.objects.filter(user=user)
-
-    def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
-        return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(is_superuser=True)
-                | Q(user_permissions__codename="access_admin")
-                | Q(groups__permissions__codename="access_admin")
-            )
-            .distinct()
-        )
-
-
-api_token_permission_policy = ApiTokenPermissionPolicy(ApiToken)
+from ..permissions import api_token_permission_policy, can_manage_roles
 
 
 def visible_tokens(user):
@@ -109,7 +54,7 @@ class ApiTokenIndexView(IndexView):
             self._get_title_column("name"),  # with the row's buttons (Revoke)
             Column("prefix", label=_("Key starts with")),
         ]
-        if sees_all_tokens(self.request.user):
+        if can_manage_roles(self.request.user):
             columns.append(Column("user", label=_("User"), sort_key="user__username"))
         return columns + [
             DateColumn("created_at", label=_("Created"), sort_key="created_at"),

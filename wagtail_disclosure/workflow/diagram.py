@@ -33,8 +33,9 @@ GUARD_TEXT = {
 
 def _transitions():
     """The declared transitions, in the order their methods are defined on the model."""
-    from wagtail_disclosure.models.review import EntryReview
+    from django.apps import apps
 
+    EntryReview = apps.get_model("wagtail_disclosure", "EntryReview")
     field = EntryReview._meta.get_field("state")
     methods = list(vars(EntryReview))
     transitions = list(field.get_all_transitions(EntryReview))
@@ -58,13 +59,14 @@ def _sources(transition, states):
 
 
 def _who(transition):
-    from wagtail_disclosure.roles import Role
+    from wagtail_disclosure.permissions import Role
+    from wagtail_disclosure.workflow.engine import RESPONSIBLE
 
     custom = transition.custom
     if custom.get("system"):
         return "automatic"
     role = custom.get("role")
-    if role:
+    if role and role != RESPONSIBLE:
         return str(Role(role).label)
     return "whoever decides the current step"
 

@@ -1,7 +1,16 @@
-"""Taking a review transition: permission, state change, publication, audit log, notice.
+"""Taking a transition of any workflow: permission, lock, state and version check, side
+effects, audit log, notice after commit.
 
-Every path (admin views, the staff API, management commands) calls
-:func:`take_transition`; nothing else publishes or withdraws an entry.
+Every path (admin views, the staff API, management commands, imports) calls
+:func:`take_transition` or, for steps the software takes, :func:`take_system_transition`;
+nothing else moves a workflow's state. The entry review is the first workflow declared on
+the engine (``models/review.py``): for entries this is also the only path that publishes or
+withdraws one.
+
+Side effects belong to the model: the engine calls ``row.before_transition(name, user,
+**options)`` after locking the row (to read what the decision is about) and
+``row.after_transition(name, user, **options)`` after the state changed and before the
+row is saved, when the model defines them.
 """
 
 import django_fsm as fsm
@@ -9,17 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 
-from ..models.review import EntryReview, ReviewState
-from .guard import publication_allowed
-
-#: The transitions people take, in the order of the review chain.
-TRANSITIONS = ["submit", "approve", "clear", "sign_off", "publish", "reject", "withdraw"]
-
-LOG_PREFIX = "wagtail_disclosure."
-
+from .engine import lookup, workflow_for_subject, workflow_of
 
 #: SQLSTATEs of PostgreSQL that mean another transaction won: lock_not_available (with a
 #: lock_timeout), deadlock_detected, serialization_failure.
@@ -27,7 +28,7 @@ LOST_RACE_SQLSTATES = {"55P03", "40P01", "40001"}
 
 
 def lost_race(error):
-    """Whether ``error`` (an OperationalError) means another transaction held the entry.
+    """Whether ``error`` (an OperationalError) means another transaction held the row.
 
     SQLite answers "database is locked" when its busy timeout runs out, or at once when two
     deferred transactions both want to write (sites should set ``transaction_mode``
@@ -40,7 +41,12 @@ def lost_race(error):
 
 
 class TransitionError(Exception):
-    """A transition that cannot be taken, with a message for the person who tried."""
+    """A transition that cannot be taken, with a message for the person who tried.
+
+    ``code`` is one of ``unknown``, ``not_allowed``, ``permission_denied``,
+    ``reason_required``, ``concurrent`` (someone acted at the same moment or meanwhile)
+    and ``stale`` (another version is now the one under decision).
+    """
 
     def __init__(self, message, code):
         super().__init__(str(message))
@@ -48,198 +54,204 @@ class TransitionError(Exception):
         self.code = code
 
 
-def get_review(entry):
-    """The entry's review row, created on first use for entries made before it existed."""
-    try:
-        return entry.review
-    except EntryReview.DoesNotExist:
-        review, _created = EntryReview.objects.get_or_create(page_id=entry.pk)
-        return review
+def resolve(obj):
+    """(workflow, row) for a workflow row or for the object a row accompanies.
 
-
-def transition_meta(name):
-    method = getattr(EntryReview, name)
-    return method._django_fsm.transitions
-
-
-def needs_reason(name):
-    return any(t.custom.get("needs_reason") for t in transition_meta(name).values())
-
-
-def transition_label(name):
-    return next(iter(transition_meta(name).values())).custom["label"]
-
-
-def available_transitions(entry, user, review=None):
-    """Names of the transitions ``user`` may take on ``entry`` now.
-
-    Reads the review state afresh unless a ``review`` (with its page) is given, as list
-    views do to keep to a fixed number of queries.
+    The row of a subject (an entry's review) is created on first use, for objects made
+    before their workflow existed.
     """
-    if review is None:
-        get_review(entry)
-        review = EntryReview.objects.select_related("page", "page__checklist_item__category").get(
-            page_id=entry.pk
-        )
-    return [name for name in TRANSITIONS if fsm.has_transition_perm(getattr(review, name), user)]
+    workflow = workflow_of(obj)
+    if workflow is not None:
+        return workflow, obj
+    workflow = workflow_for_subject(obj)
+    if workflow is None:
+        raise TypeError(f"No workflow is declared for {type(obj).__name__}.")
+    manager = workflow.model._default_manager
+    row, _created = manager.get_or_create(**{f"{workflow.subject}_id": obj.pk})
+    return workflow, row
 
 
-def take_transition(entry, name, user, comment="", withheld=False, expected_state=None):
-    """Take transition ``name`` on ``entry`` as ``user``. Returns the updated review.
+def get_row(obj):
+    return resolve(obj)[1]
 
-    ``expected_state`` is the state the person saw when deciding (forms send it back); if
-    someone else moved the entry on meanwhile, nothing happens and the error says so.
 
-    Raises :class:`TransitionError` (with ``code`` ``unknown``, ``not_allowed``,
-    ``permission_denied``, ``reason_required`` or ``concurrent``) and changes nothing when
-    the transition cannot be taken.
+def _locked(workflow, row):
+    related = [*workflow.select_related]
+    queryset = workflow.model._default_manager.select_for_update(of=("self",))
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.get(pk=row.pk)
+
+
+def available_transitions(obj, user, row=None):
+    """Names of the transitions ``user`` may take on ``obj`` (a row or its subject) now.
+
+    Reads the row afresh unless ``row`` is given, as list views do to keep to a fixed
+    number of queries.
     """
-    if name not in TRANSITIONS:
+    if row is None:
+        workflow, row = resolve(obj)
+        manager = workflow.model._default_manager
+        if workflow.select_related:
+            manager = manager.select_related(*workflow.select_related)
+        row = manager.get(pk=row.pk)
+    else:
+        workflow = workflow_of(row)
+    return workflow.available(row, user)
+
+
+def _stale_message(workflow, row):
+    return _(
+        "A newer version is now under decision (it is “%(state)s”): what you looked at has "
+        "changed. Look at it again before you decide."
+    ) % {"state": workflow.state_label(workflow.state_of(row))}
+
+
+def take_transition(
+    obj, name, user, comment="", expected_state=None, expected_version=None, **options
+):
+    """Take transition ``name`` on ``obj`` (a workflow row, or the object it accompanies)
+    as ``user``. Returns the updated row.
+
+    ``expected_state`` and ``expected_version`` are the state and the version (for entries:
+    the revision) the person saw when deciding; forms and the staff API send them back. If
+    the row moved on meanwhile, nothing happens and the error says what changed.
+
+    Raises :class:`TransitionError` and changes nothing when the transition cannot be
+    taken. ``options`` go to the model's transition method (``withheld=True`` when
+    withdrawing an entry).
+    """
+    workflow, row = resolve(obj)
+    step = workflow.steps.get(name)
+    if step is None or step.system:
         raise TransitionError(_("Unknown action."), "unknown")
     comment = (comment or "").strip()
-    if needs_reason(name) and not comment:
+    if step.needs_reason and not comment:
         raise TransitionError(_("Give a reason."), "reason_required")
-    try:
-        get_review(entry)  # make sure the row exists before locking it
-        with transaction.atomic():
-            review = (
-                EntryReview.objects.select_for_update(of=("self",))
-                .select_related("page", "page__latest_revision", "revision")
-                .get(page_id=entry.pk)
+
+    def check(locked):
+        method = getattr(locked, name)
+        state = workflow.state_of(locked)
+        if expected_state and state != expected_state:
+            raise TransitionError(
+                _(
+                    "Someone else acted on this meanwhile: it is now “%(state)s”. "
+                    "Look at it again and decide."
+                )
+                % {"state": workflow.state_label(state)},
+                "concurrent",
             )
-            if name == "submit" and review.page.latest_revision_id:
-                # Decisions are about this version: read its department and sign-off rule.
-                review.sync_from_revision(review.page.latest_revision)
-            method = getattr(review, name)
-            if expected_state and review.state != expected_state:
-                raise TransitionError(
-                    _(
-                        "Someone else acted on this entry meanwhile: it is now “%(state)s”. "
-                        "Reload it and decide again."
-                    )
-                    % {"state": review.get_state_display()},
-                    "concurrent",
-                )
-            if not fsm.can_proceed(method):
-                raise TransitionError(
-                    _("This entry is now “%(state)s”; the action is no longer possible.")
-                    % {"state": review.get_state_display()},
-                    "not_allowed",
-                )
-            if not fsm.has_transition_perm(method, user):
-                raise TransitionError(
-                    _("You do not have the role needed for this action in this department."),
-                    "permission_denied",
-                )
-            from_state = review.state
+        if expected_version is not None and str(workflow.version_of(locked)) != str(
+            expected_version
+        ):
+            raise TransitionError(_stale_message(workflow, locked), "stale")
+        if not fsm.can_proceed(method):
+            raise TransitionError(
+                _("This is now “%(state)s”; the action is no longer possible.")
+                % {"state": workflow.state_label(state)},
+                "not_allowed",
+            )
+        if not fsm.has_transition_perm(method, user):
+            raise TransitionError(
+                _("You do not have the role needed for this action in this department."),
+                "permission_denied",
+            )
+
+    row = _take(workflow, row, step, user, comment, check, options)
+    from .notifications import notify_transition
+
+    transaction.on_commit(lambda: notify_transition(workflow, row, step, user, comment))
+    return row
+
+
+def take_system_transition(obj, name, user=None, comment="", **options):
+    """Take a step the software takes (``system=True``: a new version saved, an import).
+
+    No permission check and no notice; the audit log records it like any other. Returns
+    the row, or ``None`` when the state does not allow the step (nothing changes then,
+    but ``before_transition`` has run and its changes are saved).
+    """
+    workflow, row = resolve(obj)
+    step = workflow.steps[name]
+    skipped = []
+
+    def check(locked):
+        if not fsm.can_proceed(getattr(locked, name)):
+            skipped.append(True)
+
+    result = _take(workflow, row, step, user, comment, check, options)
+    return None if skipped else result
+
+
+def _take(workflow, row, step, user, comment, check, options):
+    name = step.name
+    try:
+        with transaction.atomic():
+            locked = _locked(workflow, row)
+            before = getattr(locked, "before_transition", None)
+            if before is not None:
+                before(name, user, **options)
+            check(locked)
+            method = getattr(locked, name)
+            from_state = workflow.state_of(locked)
+            if not fsm.can_proceed(method):  # a system step the state does not allow
+                locked.save()
+                return locked
             now = timezone.now()
-            if name == "withdraw":
-                method(user, now, comment, withheld=withheld)
-            else:
-                method(user, now)
-            review.state_changed_at = now
-            review.last_comment = comment
-            apply_side_effects(review, name, user)
-            review.save()
-            record(review, name, user, from_state, comment)
+            method(user, now, comment=comment, **options)
+            if hasattr(locked, workflow.changed_at):
+                setattr(locked, workflow.changed_at, now)
+            if hasattr(locked, workflow.comment_field):
+                setattr(locked, workflow.comment_field, comment)
+            after = getattr(locked, "after_transition", None)
+            if after is not None:
+                after(name, user, **options)
+            locked.save()
+            record(workflow, locked, name, user, from_state, comment, options.get("revision"))
     except (fsm.ConcurrentTransition, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not lost_race(exc):
             raise
         raise TransitionError(
-            _("Someone else acted on this entry at the same moment; reload it and try again."),
+            _("Someone else acted on this at the same moment; reload it and try again."),
             "concurrent",
         ) from exc
-    from .notifications import notify_transition
-
-    transaction.on_commit(lambda: notify_transition(review, name, user, comment))
-    return review
+    return locked
 
 
-def apply_side_effects(review, name, user):
-    page = review.page
-    if name == "publish":
-        with publication_allowed():
-            review.revision.publish(user=user, skip_permission_checks=True)
-    elif name == "withdraw" and review.withheld:
-        with publication_allowed():
-            UnpublishPageAction(page.specific, user=user).execute(skip_permission_checks=True)
+def record(workflow, row, name, user, from_state, comment, revision=None):
+    """Write the transition to Wagtail's audit log (the page history, for entries).
 
-
-def record(review, name, user, from_state, comment):
-    """Write the transition to Wagtail's audit log (page history)."""
+    ``revision`` is the version the step is about when it is not the row's own (a new
+    version saved).
+    """
+    instance = lookup(row, workflow.log_instance) if workflow.log_instance else row
+    if revision is None and workflow.log_revision:
+        revision = lookup(row, workflow.log_revision)
+    data = {
+        "transition": name,
+        "from": from_state,
+        "to": workflow.state_of(row),
+        "comment": comment,
+        "revision_id": getattr(revision, "pk", None),
+    }
+    extra = getattr(row, "log_data", None)
+    if extra is not None:
+        data.update(extra())
     log(
-        instance=review.page,
-        action=LOG_PREFIX + name,
+        instance=instance,
+        action=workflow.log_prefix + name,
         user=user,
-        revision=review.revision,
-        data={
-            "transition": name,
-            "from": from_state,
-            "to": review.state,
-            "comment": comment,
-            "revision_id": review.revision_id,
-            "withheld": review.withheld,
-        },
+        revision=revision,
+        data=data,
     )
 
 
-def reopen_after_edit(page_id, revision, user=None):
-    """A new version of the entry was saved: earlier decisions lapse, review starts over.
-
-    The live version (if any) stays online until the new one is published.
-    """
-    with transaction.atomic():
-        review = (
-            EntryReview.objects.select_for_update(of=("self",))
-            .select_related("page")
-            .filter(page_id=page_id)
-            .first()
-        )
-        if review is None:
-            return review
-        review.sync_from_revision(revision)
-        if review.state == ReviewState.DRAFT:
-            review.save(update_fields=["department", "sign_off_required"])
-            return review
-        from_state = review.state
-        review.reopen()
-        review.state_changed_at = timezone.now()
-        review.last_comment = ""
-        review.save()
-        log(
-            instance=review.page,
-            action=LOG_PREFIX + "reopen",
-            user=user,
-            revision=revision,
-            data={
-                "transition": "reopen",
-                "from": from_state,
-                "to": review.state,
-                "comment": "",
-                "revision_id": revision.pk,
-                "withheld": review.withheld,
-            },
-        )
-        return review
-
-
 def import_as_published(entry, user=None, note=""):
-    """Publish ``entry``'s latest revision as an import of information published before.
+    """Publish ``entry``'s latest revision as information published before the package.
 
     For bulk imports and demo data: logged as ``wagtail_disclosure.import_published``,
-    never offered in the admin.
+    never offered in the admin; only superusers (or the software, ``user=None``).
     """
-    review = get_review(entry)
     if user is not None and not user.is_superuser:
         raise PermissionDenied
-    with transaction.atomic():
-        review = EntryReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
-        revision = entry.latest_revision or entry.save_revision(user=user)
-        review.revision = revision
-        from_state = review.state
-        review.import_published(user, timezone.now())
-        with publication_allowed():
-            revision.publish(user=user, skip_permission_checks=True)
-        review.save()
-        record(review, "import_published", user, from_state, note)
-    return review
+    return take_system_transition(entry, "import_published", user, comment=note)

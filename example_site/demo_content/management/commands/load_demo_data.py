@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
@@ -34,7 +33,8 @@ from wagtail_disclosure.models import (
     ReleaseChannel,
     entry_page_type_for,
 )
-from wagtail_disclosure.models.pages import default_checklist
+from wagtail_disclosure.models.sections import default_checklist
+from wagtail_disclosure.permissions import assign_role
 from wagtail_disclosure.sections import ensure_category_pages
 from wagtail_disclosure.workflow import import_as_published, take_transition
 
@@ -317,9 +317,9 @@ class Command(BaseCommand):
                 user.groups.add(groups[group_name])
             self.count("users")
         for username, role, short_code in data.DEPARTMENT_ROLES:
-            assign_perm(
-                f"wagtail_disclosure.{role}",
+            assign_role(
                 User.objects.get(username=username),
+                role,
                 Department.objects.get(short_code=short_code),
             )
 
