@@ -15,7 +15,12 @@ from .admin_scoping import (
 from .aliases import refuse_entry_aliases
 from .dashboard import ReviewQueuePanel
 from .documents import serve_document_check
-from .roles import Role
+from .moderation import (
+    drop_workflow_actions_on_create,
+    drop_workflow_actions_on_edit,
+    remove_workflow_menu_items,
+)
+from .permissions import Role
 from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
 from .views.review import (
     hide_other_departments_entries,
@@ -23,7 +28,7 @@ from .views.review import (
     review_queue_menu_item,
 )
 from .viewsets import DisclosureViewSetGroup
-from .workflow.log_actions import register_review_log_actions
+from .workflow.log_actions import register_workflow_log_actions
 
 
 @hooks.register("register_admin_viewset")
@@ -40,7 +45,7 @@ def register_role_permissions():
     )
 
 
-hooks.register("register_log_actions", register_review_log_actions)
+hooks.register("register_log_actions", register_workflow_log_actions)
 hooks.register("before_serve_document", serve_document_check)
 hooks.register("before_copy_page", refuse_entry_aliases)
 hooks.register("after_create_page", ensure_category_pages_after_create)
@@ -59,6 +64,9 @@ def add_review_queue_panel(request, panels):
 
 hooks.register("register_admin_menu_item", review_queue_menu_item)
 hooks.register("construct_page_action_menu", add_transition_menu_items)
+hooks.register("construct_page_action_menu", remove_workflow_menu_items)
+hooks.register("before_create_page", drop_workflow_actions_on_create)
+hooks.register("before_edit_page", drop_workflow_actions_on_edit)
 hooks.register("construct_explorer_page_queryset", hide_other_departments_entries)
 hooks.register("construct_page_chooser_queryset", hide_hidden_entries_from_chooser)
 hooks.register("construct_admin_api", scope_admin_pages_api)
