@@ -37,7 +37,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .compat import HAS_POLICY_REGISTRY, get_page_permission_policy
 from .models import DisclosureEntryPage
-from .roles import department_filter
+from .permissions import department_filter
 
 # ---------------------------------------------------------------------------
 # The rule

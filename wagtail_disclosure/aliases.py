@@ -13,8 +13,12 @@ review and its withdrawal. So:
 * an alias made before this rule is not public (``publicly_visible()`` leaves aliases out)
   and its page redirects to the original if that is public, else answers 404
   (:func:`serve_alias`). Its documents count as its original's (``documents``).
+
+The entry model calls :func:`check_not_alias` and :func:`serve_alias`, so this module reads
+the model with ``apps.get_model`` rather than importing it.
 """
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import CheckboxInput
@@ -26,6 +30,10 @@ ALIAS_REFUSED = _(
     "Disclosure entries cannot be aliased: an alias would show the entry at a second "
     "address, outside its review. Make a copy instead; the copy goes through the review."
 )
+
+
+def entry_model():
+    return apps.get_model("wagtail_disclosure", "DisclosureEntryPage")
 
 
 class EntryAliasError(PermissionDenied):
@@ -46,11 +54,9 @@ def posted_flag(request, name):
 def refuse_entry_aliases(request, page):
     """``before_copy_page``: send the user back to the copy form when the copy would alias
     an entry (the page itself, or any page below it if subpages are copied too)."""
-    from .models import DisclosureEntryPage
-
     if request.method != "POST" or not posted_flag(request, "alias"):
         return None
-    entries = DisclosureEntryPage.objects.all()
+    entries = entry_model().objects.all()
     if posted_flag(request, "copy_subpages"):
         entries = entries.descendant_of(page, inclusive=True)
     else:
@@ -63,9 +69,7 @@ def refuse_entry_aliases(request, page):
 
 def serve_alias(page, request):
     """An alias of an entry: redirect (302) to its original if that is public, else 404."""
-    from .models import DisclosureEntryPage
-
-    original = DisclosureEntryPage.objects.publicly_visible().filter(pk=page.alias_of_id).first()
+    original = entry_model().objects.publicly_visible().filter(pk=page.alias_of_id).first()
     url = original.get_url(request) if original is not None else None
     if not url:
         raise Http404

@@ -21,9 +21,12 @@ class WagtailDisclosureAppConfig(AppConfig):
             DepartmentGroupObjectPermission,
             DepartmentUserObjectPermission,
         )
-        from .permissions import checklist_item_permission_policy
-        from .views.tokens import api_token_permission_policy
-        from .viewsets import group_role_permission_policy, user_role_permission_policy
+        from .permissions import (
+            api_token_permission_policy,
+            checklist_item_permission_policy,
+            group_role_permission_policy,
+            user_role_permission_policy,
+        )
 
         if register_permission_policy is not None:  # Wagtail 8.0+; on 7.4 viewsets carry them
             register_permission_policy(ChecklistItem, checklist_item_permission_policy)

@@ -1,7 +1,5 @@
 """Differences between the supported Wagtail versions (7.4 LTS and 8.x), in one place."""
 
-from wagtail import VERSION as WAGTAIL_VERSION
-
 try:  # Wagtail 8.0+
     from wagtail.permissions import register_permission_policy
 except ImportError:  # Wagtail 7.4
@@ -119,7 +117,6 @@ def limit_search_words():
 __all__ = [
     "fix_sqlite_fts_quoting",
     "limit_search_words",
-    "WAGTAIL_VERSION",
     "HAS_POLICY_REGISTRY",
     "get_page_permission_policy",
     "install_page_permission_policy",

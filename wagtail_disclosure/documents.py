@@ -25,11 +25,16 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex, Revision, get_page_models
 
-from .roles import has_any_role
+from .api.refs import document_serve_url  # noqa: F401 - the link every download takes
+from .models import (
+    DisclosureAttachment,
+    DisclosureEntryPage,
+    EntryDocumentReference,
+)
+from .permissions import has_any_role
 
 logger = logging.getLogger(__name__)
 
@@ -38,28 +43,14 @@ logger = logging.getLogger(__name__)
 TABLE_MIGRATION = ("wagtail_disclosure", "0009_entrydocumentreference")
 
 
-def document_serve_url(document):
-    """The URL of Wagtail's serve view for ``document``, whatever the serve method.
-
-    With ``WAGTAILDOCS_SERVE_METHOD = "direct"``, ``document.url`` is the storage URL and
-    downloads would skip :func:`serve_document_check`; links made by the package always go
-    through the serve view, which checks and then serves or redirects.
-    """
-    return reverse("wagtaildocs_serve", args=[document.pk, document.filename])
-
-
 # -- what each revision uses ---------------------------------------------------------------
 
 
 def entry_models():
-    from .models import DisclosureEntryPage
-
     return [model for model in get_page_models() if issubclass(model, DisclosureEntryPage)]
 
 
 def is_entry_revision(revision):
-    from .models import DisclosureEntryPage
-
     model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
     return model is not None and issubclass(model, DisclosureEntryPage)
 
@@ -86,8 +77,6 @@ def documents_used_by(obj):
 
 def store_revision_references(revision):
     """Record the documents an entry revision uses, replacing what was recorded before."""
-    from .models import EntryDocumentReference
-
     used = documents_used_by(revision.as_object())
     with transaction.atomic():
         EntryDocumentReference.objects.filter(revision_id=revision.pk).exclude(
@@ -189,8 +178,6 @@ def entries_using(document):
     One row per entry: ``(id, alias_of_id, department_id, is_current, in_live_version)``.
     One query, plus one for Wagtail's view restrictions (``current()``).
     """
-    from .models import DisclosureAttachment, DisclosureEntryPage, EntryDocumentReference
-
     key = str(document.pk)
     page_rows = ReferenceIndex.objects.filter(
         base_content_type_id=ContentType.objects.get_for_model(Page).pk,

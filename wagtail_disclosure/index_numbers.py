@@ -2,14 +2,19 @@
 
 The pattern is ``WAGTAIL_DISCLOSURE_INDEX_NUMBER_PATTERN``; the default reads
 ``{org_code}-{category_code}-{year}-{serial:04d}`` (机构代码-类别-年份-流水号).
+
+Entries call :func:`assign_index_number` when they are first saved, so this module reads
+its model with ``apps.get_model`` rather than importing it.
 """
 
 import string
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from wagtail.models import Page, Site
 
 from .conf import get_setting
 
@@ -84,7 +89,7 @@ def sequence_key(pattern, values):
 
 def next_serial(site, key):
     """Take the next serial for ``key`` on ``site``; safe under concurrent callers."""
-    from .models import IndexNumberSequence
+    IndexNumberSequence = apps.get_model("wagtail_disclosure", "IndexNumberSequence")
 
     with transaction.atomic():
         sequence, _ = IndexNumberSequence.objects.select_for_update().get_or_create(
@@ -100,3 +105,28 @@ def allocate_index_number(entry, site, org_code):
     values = pattern_values(entry, org_code)
     serial = next_serial(site, sequence_key(pattern, values))
     return format_index_number(pattern, values, serial)
+
+
+def ancestor_paths(path, steplen=Page.steplen):
+    """Tree paths of a node's ancestors and of the node itself, root first."""
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
+def assign_index_number(entry):
+    """Give ``entry`` its 索引号 from the sequence of its site and prefix.
+
+    The 机构代码 is its section's (``organisation_code``), else
+    ``WAGTAIL_DISCLOSURE_ORGANISATION_CODE``. ``entry`` needs its place in the tree
+    (``path``), not a primary key.
+    """
+    site = (
+        Site.objects.filter(root_page__path__in=ancestor_paths(entry.path))
+        .order_by("-root_page__depth")
+        .first()
+    )
+    section = entry.section
+    org_code = (section.organisation_code if section is not None else "") or get_setting(
+        "ORGANISATION_CODE"
+    )
+    entry.index_site = site
+    entry.index_number = allocate_index_number(entry, site, org_code)

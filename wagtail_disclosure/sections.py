@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import ChecklistCategory, DisclosureCategoryPage
+from .models import ChecklistCategory, DisclosureCategoryPage, DisclosureIndexPage
 
 
 def category_slug(category):
@@ -40,8 +40,6 @@ def ensure_category_pages_after_create(request, page):
 
     They are published only when the section itself is live.
     """
-    from .models import DisclosureIndexPage
-
     if isinstance(page.specific, DisclosureIndexPage):
         ensure_category_pages(page.specific, publish=page.live)
 
@@ -49,8 +47,6 @@ def ensure_category_pages_after_create(request, page):
 def publish_category_pages_after_publish(request, page):
     """``after_publish_page`` hook: publishing a section publishes its category pages
     that were never published (those created while the section was a draft)."""
-    from .models import DisclosureIndexPage
-
     section = page.specific
     if not isinstance(section, DisclosureIndexPage):
         return

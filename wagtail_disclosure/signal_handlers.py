@@ -5,17 +5,27 @@ from wagtail.models import Revision
 
 
 def create_review(sender, instance, created, raw=False, **kwargs):
-    """Every entry page gets its review row when it is created."""
-    from .models import DisclosureEntryPage, EntryReview
+    """Every entry page gets its review row when it is created.
 
-    if created and not raw and isinstance(instance, DisclosureEntryPage):
+    Connected for the entry models only (:func:`entry_models`)."""
+    from .models import EntryReview
+
+    if created and not raw:
         EntryReview.objects.get_or_create(page_id=instance.pk)
+
+
+def entry_models(apps):
+    """Every concrete model of the site that is an entry page: the package's page types
+    and those other apps build on them (``post_save`` is sent for the saved model's own
+    class only, not for its parents)."""
+    base = apps.get_model("wagtail_disclosure", "DisclosureEntryPage")
+    return [model for model in apps.get_models() if issubclass(model, base)]
 
 
 def reopen_review_on_new_revision(sender, instance, created, raw=False, **kwargs):
     """Saving a new version of an entry sends it back to the start of the review."""
     from .models import DisclosureEntryPage
-    from .workflow.services import reopen_after_edit
+    from .models.review import reopen_after_edit
 
     if not created or raw:
         return
@@ -30,7 +40,12 @@ def connect():
 
     from .documents import rebuild_after_migrate, record_revision_references
 
-    post_save.connect(create_review, dispatch_uid="wagtail_disclosure_create_review")
+    for model in entry_models(apps):
+        post_save.connect(
+            create_review,
+            sender=model,
+            dispatch_uid=f"wagtail_disclosure_create_review_{model._meta.label_lower}",
+        )
     post_save.connect(
         record_revision_references,
         sender=Revision,

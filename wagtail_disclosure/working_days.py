@@ -39,6 +39,7 @@ import functools
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -170,7 +171,8 @@ class WorkingDayCalendar:
 
     def load(self, start, end):
         """Make sure the overrides of the years ``start.year``…``end.year`` are loaded."""
-        from .models import WorkingDayOverride
+        # Read with apps.get_model: the models build on this module (entry dates).
+        WorkingDayOverride = apps.get_model("wagtail_disclosure", "WorkingDayOverride")
 
         first, last = _as_date(start).year, _as_date(end).year
         if first > last:

@@ -33,6 +33,7 @@ from django.views.decorators.http import condition
 from wagtail.models import ModelLogEntry, Page, PageViewRestriction
 
 from ..conf import get_setting
+from .throttling import check_rate
 
 #: Request attribute holding the state computed for this request.
 STATE_ATTRIBUTE = "_disclosure_api_state"
@@ -166,13 +167,13 @@ def cached_public_get(run):
     alone, and marks successful answers as publicly cacheable for
     ``WAGTAIL_DISCLOSURE_API_CACHE_MAX_AGE`` seconds.
     """
-    from .throttling import check_rate
-
+    # ``run`` is the ninja operation's own method: the operation knows the API it serves.
+    operation = run.__self__
     conditional = condition(etag_func=etag_for, last_modified_func=last_modified_for)(run)
 
     @wraps(run)
     def view(request, *args, **kwargs):
-        throttled = check_rate(request)
+        throttled = check_rate(request, operation.api)
         if throttled is not None:
             return throttled
         response = conditional(request, *args, **kwargs)
@@ -205,11 +206,9 @@ def entry_api_urls(entry):
     """
     from django.urls import reverse
 
-    from ..models import DisclosureIndexPage
-
     site = entry.get_site()
     root = site.root_url if site is not None else ""
-    section = DisclosureIndexPage.objects.ancestor_of(entry).order_by("-depth").first()
+    section = entry.section
     catalogue = reverse("wagtail_disclosure_api:catalogue")
     entries = reverse("wagtail_disclosure_api:entries")
     paths = [catalogue, entries, reverse("wagtail_disclosure_api:entry", args=[entry.pk])]

@@ -33,13 +33,12 @@ class PublicRateThrottle(AnonRateThrottle):
         return super().allow_request(request)
 
 
-def check_rate(request):
-    """None if ``request`` is within the rate, else the 429 response to send."""
+def check_rate(request, api):
+    """None if ``request`` is within the rate, else the 429 response of ``api`` (the
+    ``NinjaAPI`` serving the request, whose error handlers write the body) to send."""
     throttle = PublicRateThrottle()  # one per request: the instance keeps request state
     if throttle.allow_request(request):
         return None
-    from .main import api
-
     wait = throttle.wait()
     if wait is None:
         wait = throttle.duration

@@ -11,9 +11,9 @@ of ``PagesAPIViewSet``::
     api_router = WagtailAPIRouter("wagtailapi")
     api_router.register_endpoint("pages", DisclosurePagesAPIViewSet)
 
-It hides those entries (and withheld ones) from listings, ``find``, the ``child_of``/
-``descendant_of`` filters and the detail view, and leaves every other page as Wagtail
-serves it.
+It hides every entry that ``publicly_visible()`` leaves out from listings, ``find``, the
+``child_of``/``descendant_of`` filters and the detail view, and leaves every other page as
+Wagtail serves it.
 
 It also answers ``400`` instead of a server error to parameters Wagtail passes on
 unchecked (:meth:`DisclosurePagesAPIViewSet.check_parameters`): NUL characters (which
@@ -27,7 +27,6 @@ import datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail.api.v2.utils import BadRequestError
@@ -35,18 +34,12 @@ from wagtail.api.v2.views import PagesAPIViewSet
 
 from ..dates import date_range_error
 from ..models import DisclosureEntryPage
-from ..models.choices import Audience, DisclosureMode
 
 
 def hidden_entries():
-    """Entries that are not publicly visible although they may be live and unrestricted."""
-    return DisclosureEntryPage.objects.filter(
-        ~Q(disclosure_mode=DisclosureMode.ACTIVE)
-        | ~Q(audience=Audience.PUBLIC)
-        | Q(review__withheld=True)
-        # Aliases of entries (wagtail_disclosure.aliases) are never public.
-        | Q(alias_of__isnull=False)
-    )
+    """Every entry that ``publicly_visible()`` leaves out."""
+    entries = DisclosureEntryPage.objects
+    return entries.exclude(pk__in=entries.publicly_visible().values("pk"))
 
 
 #: Largest id or offset a parameter may carry (a 64-bit signed integer, as the databases).

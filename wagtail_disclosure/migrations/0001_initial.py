@@ -7,7 +7,7 @@ import modelcluster.contrib.taggit
 import modelcluster.fields
 import modelsearch.index
 import wagtail.fields
-import wagtail_disclosure.models.pages
+import wagtail_disclosure.models.entry_types
 from django.conf import settings
 from django.db import migrations, models
 
@@ -247,7 +247,7 @@ class Migration(migrations.Migration):
             name='TeachingQualityEntryPage',
             fields=[
                 ('disclosureentrypage_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtail_disclosure.disclosureentrypage')),
-                ('academic_year', models.PositiveSmallIntegerField(blank=True, choices=wagtail_disclosure.models.pages.academic_year_choices, help_text='The academic year (1 September to 31 August) the entry reports on.', null=True, verbose_name='academic year')),
+                ('academic_year', models.PositiveSmallIntegerField(blank=True, choices=wagtail_disclosure.models.entry_types.academic_year_choices, help_text='The academic year (1 September to 31 August) the entry reports on.', null=True, verbose_name='academic year')),
             ],
             options={
                 'verbose_name': 'teaching quality entry',

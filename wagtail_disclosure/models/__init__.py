@@ -16,19 +16,13 @@ from .choices import (
 )
 from .departments import Department
 from .document_references import EntryDocumentReference
-from .pages import (
+from .entries import DisclosureAttachment, DisclosureEntryPage, DisclosureEntryTag
+from .entry_types import (
     ENTRY_PAGE_TYPES,
     AcademicIntegrityEntryPage,
     AdmissionsEntryPage,
     BasicInformationEntryPage,
     DegreesEntryPage,
-    DisclosureAttachment,
-    DisclosureCategoryPage,
-    DisclosureEntryMixin,
-    DisclosureEntryPage,
-    DisclosureEntryTag,
-    DisclosureGuidePage,
-    DisclosureIndexPage,
     FinanceEntryPage,
     InternationalEntryPage,
     OtherEntryPage,
@@ -37,12 +31,14 @@ from .pages import (
     TeachingQualityEntryPage,
     entry_page_type_for,
 )
+from .metadata import DisclosureEntryMixin
 from .review import (
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
     EntryReview,
     ReviewState,
 )
+from .sections import DisclosureCategoryPage, DisclosureGuidePage, DisclosureIndexPage
 from .sequences import IndexNumberSequence
 from .tokens import ApiToken
 

@@ -96,9 +96,6 @@ class ChecklistItemQuerySet(models.QuerySet):
     def for_checklist(self, checklist):
         return self.filter(category__checklist=checklist)
 
-    def top_level(self):
-        return self.filter(parent__isnull=True)
-
 
 class ChecklistItem(index.Indexed, models.Model):
     """One item of the checklist (事项), such as 7. 招生章程…; or an item a school adds."""

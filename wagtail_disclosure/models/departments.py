@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from ..roles import DEPARTMENT_PERMISSIONS
+from ..permissions import DEPARTMENT_PERMISSIONS
 
 
 class Department(index.Indexed, models.Model):

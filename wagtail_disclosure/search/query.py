@@ -17,7 +17,7 @@ from wagtail.search.query import And, Or, PlainText
 
 from ..conf import get_setting
 from ..models import DisclosureEntryPage
-from ..models.choices import Audience, DisclosureMode
+from ..models.metadata import PUBLIC_METADATA
 from . import segmentation
 
 logger = logging.getLogger(__name__)
@@ -43,13 +43,14 @@ MAX_RANKED = 10000
 def searchable_entries(section=None):
     """Entries that may appear in search results and suggestions.
 
-    Live, public (社会 audience, proactively disclosed, no view restriction: that is
-    ``publicly_visible()``), not withheld; withdrawn ones only while they keep a public
-    trace (not withheld) and ``WAGTAIL_DISCLOSURE_SEARCH_INCLUDE_WITHDRAWN`` is on.
+    The ``publicly_visible()`` ones; those withdrawn with a public trace only while
+    ``WAGTAIL_DISCLOSURE_SEARCH_INCLUDE_WITHDRAWN`` is on (else the ``current()`` ones).
     """
-    entries = DisclosureEntryPage.objects.publicly_visible().exclude(review__withheld=True)
-    if not get_setting("SEARCH_INCLUDE_WITHDRAWN"):
-        entries = entries.filter(review__withdrawn_at__isnull=True)
+    entries = DisclosureEntryPage.objects
+    if get_setting("SEARCH_INCLUDE_WITHDRAWN"):
+        entries = entries.publicly_visible()
+    else:
+        entries = entries.current()
     if section is not None:
         entries = entries.descendant_of(section)
     return entries
@@ -318,11 +319,10 @@ def _run_database(backend, query, base, sort):
 
 
 def _run_remote(backend, query, base, filters, sort):
-    # Elasticsearch/OpenSearch: filter on indexed fields, then check every hit against
-    # the database, which is the authority on what is public.
-    candidates = DisclosureEntryPage.objects.live().filter(
-        disclosure_mode=DisclosureMode.ACTIVE, audience=Audience.PUBLIC
-    )
+    # Elasticsearch/OpenSearch: filter on the indexed fields of publicly_visible() (live
+    # and the public metadata), then check every hit against ``base``: the database is
+    # the authority on what is public.
+    candidates = DisclosureEntryPage.objects.live().filter(**PUBLIC_METADATA)
     if filters.department is not None:
         candidates = candidates.filter(department=filters.department)
     if filters.validity:

@@ -1,8 +1,9 @@
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info
 
-from ..models import DisclosureIndexPage
+from ..api.refs import document_serve_url as serve_url
 
 register = template.Library()
 
@@ -10,8 +11,6 @@ register = template.Library()
 @register.inclusion_tag("wagtail_disclosure/includes/language_switch.html", takes_context=True)
 def disclosure_language_switch(context):
     """A form to switch language; renders nothing when ``set_language`` is not routed."""
-    from django.conf import settings
-
     try:
         action = reverse("set_language")
     except NoReverseMatch:
@@ -32,18 +31,4 @@ def disclosure_language_switch(context):
 def document_serve_url(document):
     """The URL of Wagtail's serve view for a document, so every download is checked
     (``wagtail_disclosure.documents``), whatever ``WAGTAILDOCS_SERVE_METHOD`` says."""
-    from ..documents import document_serve_url as serve_url
-
     return serve_url(document) if document else ""
-
-
-@register.simple_tag
-def disclosure_section_of(page):
-    """The DisclosureIndexPage a page belongs to (itself, or its nearest ancestor)."""
-    if isinstance(page, DisclosureIndexPage):
-        return page
-    return (
-        DisclosureIndexPage.objects.ancestor_of(page).order_by("-depth").first()
-        if page is not None
-        else None
-    )
