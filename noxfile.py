@@ -2,14 +2,16 @@
 
 Sessions (``nox -l`` lists them):
 
-* ``lint``                                  ruff check .
+* ``lint``                                  ruff check . and lint-imports (layers)
 * ``checks-wagtail74``, ``checks-wagtail8`` example_site ``manage.py check`` and
                                             ``makemigrations --check --dry-run``
 * ``tests-{wagtail74,wagtail8}-{sqlite,postgres}``
                                             the pytest suite; the PostgreSQL sessions use
                                             the cluster from ``scripts/with-postgres`` when
                                             DATABASE_URL points at PostgreSQL, and otherwise
-                                            wrap pytest in ``scripts/with-postgres`` themselves
+                                            wrap pytest in ``scripts/with-postgres`` themselves;
+                                            each slow, single-purpose group of tests runs
+                                            in one of the four only (``ONE_SESSION``)
 * ``docs``                                  mkdocs build --strict
 
 Virtualenvs live under ``.nox/`` and are reused between runs (dependencies are
@@ -40,13 +42,39 @@ WAGTAIL_PINS = {
     "wagtail8": "wagtail>=8.0,<9",
 }
 DATABASES = ("sqlite", "postgres")
-# The wheel/fresh-project test is slow; it runs in exactly one session.
-PACKAGING_SESSION = "tests-wagtail8-sqlite"
-# tests/test_outside_in.py (a real server on its own database, about a minute) runs with
-# one Wagtail series only, on both databases.
-OUTSIDE_IN_WAGTAIL = "wagtail8"
+# Slow, single-purpose tests run in exactly one of the four pytest sessions: pytest marker
+# -> the session where it matters (tests/conftest.py skips the group everywhere else and
+# says where it runs, and runs these tests first; its ONE_SESSION_MARKERS lists the same
+# markers, tests/test_harness.py checks it; docs/development.md lists them).
+ONE_SESSION = {
+    # The wheel in a fresh `wagtail start` project, as a site installs it today.
+    "packaging": "tests-wagtail8-sqlite",
+    # Headless Chromium through the review, on the database `make demo` uses.
+    "browser": "tests-wagtail8-sqlite",
+    # load_demo_data, as `make demo` runs it (Wagtail 8, SQLite).
+    "demo_data": "tests-wagtail8-sqlite",
+    # The example site from outside on its own database: production runs PostgreSQL.
+    "outside_in": "tests-wagtail8-postgres",
+    # The full API fuzz: odd input reaches PostgreSQL's stricter checks; with the LTS, so
+    # that both Wagtail series run one of the long tests. A small fuzz runs everywhere.
+    "full_fuzz": "tests-wagtail74-postgres",
+    # The workflow diagram script in a new process (pure Python, any session does).
+    "diagram_script": "tests-wagtail74-sqlite",
+}
+# The tests that also need an opt-in variable when pytest runs outside nox.
+ONE_SESSION_OPT_IN = {
+    "packaging": "WAGTAIL_DISCLOSURE_PACKAGING_TEST",
+    "outside_in": "WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST",
+}
 
 MANAGE = "example_site/manage.py"
+# `manage.py check`, then `manage.py makemigrations --check --dry-run [APP]`, in one process
+# (Django and Wagtail start once, not twice); each exits non-zero as manage.py does.
+CHECK_AND_MAKEMIGRATIONS = (
+    "import sys; from django.core.management import execute_from_command_line as manage; "
+    "manage(['manage.py', 'check']); "
+    "manage(['manage.py', 'makemigrations', '--check', '--dry-run', *sys.argv[1:]])"
+)
 VERSIONS_SCRIPT = (
     "import django, wagtail; print('Django', django.__version__, '/ Wagtail', wagtail.__version__)"
 )
@@ -71,10 +99,12 @@ def _print_versions(session: nox.Session) -> None:
 
 @nox.session(name="lint")
 def lint(session: nox.Session) -> None:
-    """ruff check ."""
+    """ruff check ., then lint-imports (the layers of [tool.importlinter] in pyproject.toml)."""
     session.install(*EXTRAS["lint"])
     session.run("ruff", "--version")
     session.run("ruff", "check", ".", *session.posargs)
+    # Reads the source from this directory; no cache directory is left in the tree.
+    session.run("lint-imports", "--no-cache", "--no-logo")
 
 
 def _make_checks_session(wagtail: str) -> None:
@@ -86,25 +116,21 @@ def _make_checks_session(wagtail: str) -> None:
         session.install("-e", ".[demo]", WAGTAIL_PINS[wagtail])
         _print_versions(session)
         # The demo site decides its own database; make sure an outer DATABASE_URL
-        # (for example from scripts/with-postgres) does not leak in.
-        env = {"DATABASE_URL": None}
-        session.run("python", MANAGE, "check", env=env)
-        session.run("python", MANAGE, "makemigrations", "--check", "--dry-run", env=env)
+        # (for example from scripts/with-postgres) does not leak in. Its paths and
+        # settings module are those example_site/manage.py sets.
+        env = {
+            "DATABASE_URL": None,
+            "DJANGO_SETTINGS_MODULE": "demo.settings",
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "example_site"), str(ROOT)]),
+        }
+        session.run("python", "-c", CHECK_AND_MAKEMIGRATIONS, env=env)
         # The package's own migrations, independently of what the demo site installs.
         env_tests = {
             "DATABASE_URL": None,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "PYTHONPATH": str(ROOT),
         }
-        session.run("django-admin", "check", env=env_tests)
-        session.run(
-            "django-admin",
-            "makemigrations",
-            "--check",
-            "--dry-run",
-            "wagtail_disclosure",
-            env=env_tests,
-        )
+        session.run("python", "-c", CHECK_AND_MAKEMIGRATIONS, "wagtail_disclosure", env=env_tests)
 
 
 def _make_tests_session(wagtail: str, database: str) -> None:
@@ -118,9 +144,14 @@ def _make_tests_session(wagtail: str, database: str) -> None:
 
         env: dict[str, str | None] = {
             "WAGTAIL_DISCLOSURE_EXPECTED_DB": "postgresql" if database == "postgres" else "sqlite",
-            "WAGTAIL_DISCLOSURE_PACKAGING_TEST": "1" if name == PACKAGING_SESSION else None,
-            "WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST": "1" if wagtail == OUTSIDE_IN_WAGTAIL else None,
+            # tests/conftest.py: which session runs each slow group, and which this is.
+            "WAGTAIL_DISCLOSURE_ONE_SESSION_TESTS": " ".join(
+                f"{marker}={where}" for marker, where in ONE_SESSION.items()
+            ),
+            "WAGTAIL_DISCLOSURE_NOX_SESSION": name,
         }
+        for marker, variable in ONE_SESSION_OPT_IN.items():
+            env[variable] = "1" if ONE_SESSION[marker] == name else None
         uv_bin = _uv_binary()
         if uv_bin:
             env["UV"] = uv_bin  # lets tests/test_packaging.py use uv for build + venv

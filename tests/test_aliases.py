@@ -20,7 +20,6 @@ from wagtail.rich_text import RichText
 from tests.utils import (
     category_page,
     make_entry,
-    make_section,
     publish_through_review,
     reviewer,
 )
@@ -35,8 +34,8 @@ MARKER = "别名正文标记"
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 @pytest.fixture(autouse=True)

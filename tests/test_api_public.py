@@ -6,21 +6,34 @@ with the helpers of tests/utils.py and published through the review workflow.
 
 import datetime
 import json
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.documents import get_document_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import ModelLogEntry, Page, PageViewRestriction
 
-from tests.utils import make_department, make_entry, make_section, publish_through_review, reviewer
-from wagtail_disclosure.models import ChecklistItem, DisclosureAttachment, ReleaseChannel
+from tests.utils import (
+    build_once,
+    fresh,
+    make_department,
+    make_entry,
+    make_section,
+    publish_through_review,
+    reviewer,
+)
+from wagtail_disclosure.models import (
+    ChecklistItem,
+    DisclosureAttachment,
+    EntryReview,
+    ReleaseChannel,
+)
 from wagtail_disclosure.workflow import take_transition
 
 pytestmark = pytest.mark.django_db
@@ -50,21 +63,24 @@ def text(response):
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
-@pytest.fixture
-def departments():
+def make_departments():
     return make_department("JWC", "教务处", phone="010-1234", email="jwc@example.edu.cn"), (
         make_department("CWC", "财务处", contact_person="李会计")
     )
 
 
 @pytest.fixture
-def published(section, departments):
+def departments():
+    return make_departments()
+
+
+def build_published(section):
     """Three public entries in two categories and two departments."""
-    jwc, cwc = departments
+    jwc, cwc = make_departments()
     return {
         "rules": make_entry(
             section,
@@ -102,6 +118,16 @@ def published(section, departments):
     }
 
 
+@pytest.fixture(scope="module")
+def _published_once(request, _section_once, django_db_blocker):
+    yield from build_once(request, django_db_blocker, build_published, _section_once)
+
+
+@pytest.fixture
+def published(section, _published_once):
+    return fresh(_published_once)
+
+
 # --- every kind of entry the public may not see ---------------------------------------
 
 HIDDEN_TITLES = {
@@ -122,9 +148,8 @@ INTERNAL_TEXT = {
 }
 
 
-@pytest.fixture
-def hidden(section, departments):
-    jwc, _cwc = departments
+def build_hidden(section):
+    make_departments()
     entries = {}
     entries["draft"] = make_entry(section, "basic", title=HIDDEN_TITLES["draft"], publish=False)
     entries["in_review"] = make_entry(
@@ -168,6 +193,16 @@ def hidden(section, departments):
         page=entries["restricted"], restriction_type="password", password="secret"
     )
     return entries
+
+
+@pytest.fixture(scope="module")
+def _hidden_once(request, _section_once, django_db_blocker):
+    yield from build_once(request, django_db_blocker, build_hidden, _section_once)
+
+
+@pytest.fixture
+def hidden(section, _hidden_once):
+    return fresh(_hidden_once)
 
 
 @pytest.fixture
@@ -600,6 +635,24 @@ def test_etag_depends_on_the_query_string_and_language(client, published):
     assert validators(get(client, "entries", HTTP_ACCEPT_LANGUAGE="en"))[0] != etag
 
 
+def a_second_later(state):
+    """What waiting a second does to the validators, without the wait: every timestamp the
+    API's state is made of (``api.caching.content_state``) moves two seconds into the past.
+    Returns ``state()`` then, and checks that its Last-Modified did move."""
+    before = state()
+    back = datetime.timedelta(seconds=2)
+    Page.objects.exclude(last_published_at=None).update(
+        last_published_at=F("last_published_at") - back
+    )
+    EntryReview.objects.exclude(state_changed_at=None).update(
+        state_changed_at=F("state_changed_at") - back
+    )
+    ModelLogEntry.objects.update(timestamp=F("timestamp") - back)
+    after = state()
+    assert after[1] != before[1], "a timestamp of the API's state was not moved back"
+    return after
+
+
 def test_validators_change_on_publish_withdraw_withhold_and_department_edit(
     client, section, published, admin_client
 ):
@@ -607,7 +660,7 @@ def test_validators_change_on_publish_withdraw_withhold_and_department_edit(
         return validators(get(client, "entries"))
 
     first = state()
-    time.sleep(1)  # Last-Modified has a resolution of one second
+    first = a_second_later(state)  # Last-Modified has a resolution of one second
     draft = make_entry(section, "basic", title="新条目", publish=False)
     publish_through_review(draft)
     after_publish = state()
@@ -615,7 +668,7 @@ def test_validators_change_on_publish_withdraw_withhold_and_department_edit(
     assert get(client, "entries", HTTP_IF_NONE_MATCH=first[0]).status_code == 200
     assert get(client, "entries", HTTP_IF_MODIFIED_SINCE=first[1]).status_code == 200
 
-    time.sleep(1)
+    after_publish = a_second_later(state)
     take_transition(draft, "withdraw", reviewer(), comment="撤回")
     after_withdraw = state()
     assert after_withdraw[0] != after_publish[0] and after_withdraw[1] != after_publish[1]

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from tests.utils import grant, make_department, make_entry, make_section, reviewer, staff
+from tests.utils import grant, make_department, make_entry, reviewer, staff
 from wagtail_disclosure.api.main import API_PREFIX
 from wagtail_disclosure.models import ApiToken, ChecklistCategory, EntryReview
 from wagtail_disclosure.models.tokens import LAST_USED_RESOLUTION
-from wagtail_disclosure.roles import Role, has_any_role
+from wagtail_disclosure.permissions import Role, has_any_role
 from wagtail_disclosure.workflow import take_transition
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ STAFF = f"/{API_PREFIX}staff"
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 @pytest.fixture
@@ -366,6 +366,39 @@ def test_a_stale_expected_state_is_a_conflict(section, jwc, client, django_user_
     assert_error(
         act(client, bearer(other_head), entry, "approve", expected_state="bogus"), 400, "invalid"
     )
+
+
+def test_a_stale_revision_is_a_conflict(section, jwc, client, django_user_model):
+    """The API carries the revision decided on: a new version resubmitted meanwhile
+    (same state) is not approved by a decision about the old one."""
+    entry = walk(make_entry(section, publish=False, department=jwc), "submit")
+    head = staff(django_user_model, "head", section)
+    grant(head, Role.DEPARTMENT_REVIEWER, jwc)
+    seen = client.get(f"{STAFF}/entries/{entry.pk}", **bearer(head)).json()
+    assert seen["state"] == "submitted" and seen["revision"]["id"]
+    entry.specific.save_revision(user=reviewer())
+    walk(entry, "submit")
+    now = client.get(f"{STAFF}/entries/{entry.pk}", **bearer(head)).json()
+    assert now["state"] == "submitted" and now["revision"]["id"] != seen["revision"]["id"]
+    response = act(
+        client,
+        bearer(head),
+        entry,
+        "approve",
+        expected_state=seen["state"],
+        expected_revision=seen["revision"]["id"],
+    )
+    assert_error(response, 409, "stale")
+    assert state(entry) == "submitted"
+    response = act(
+        client,
+        bearer(head),
+        entry,
+        "approve",
+        expected_state=now["state"],
+        expected_revision=now["revision"]["id"],
+    )
+    assert response.status_code == 200 and state(entry) == "department_approved"
 
 
 # -- the queue ----------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 from playwright.sync_api import expect
 from wagtail.models import GroupPagePermission
 
@@ -34,7 +33,7 @@ from tests.browser import (
 )
 from tests.utils import category_page, make_department, make_section
 from wagtail_disclosure.models import ChecklistItem, DisclosureEntryPage, EntryReview
-from wagtail_disclosure.roles import Role
+from wagtail_disclosure.permissions import Role, assign_role
 
 pytestmark = [
     pytest.mark.browser,
@@ -89,11 +88,11 @@ def test_entry_goes_through_review_to_the_public_catalogue(
     item = ChecklistItem.objects.filter(category_id=admissions.category_id).order_by("number")[1]
 
     editor = staff_user(django_user_model, "editor", section)
-    assign_perm(f"wagtail_disclosure.{Role.DEPARTMENT_EDITOR}", editor, jwc)
+    assign_role(editor, Role.DEPARTMENT_EDITOR, jwc)
     dept_reviewer = staff_user(django_user_model, "reviewer", section)
-    assign_perm(f"wagtail_disclosure.{Role.DEPARTMENT_REVIEWER}", dept_reviewer, jwc)
+    assign_role(dept_reviewer, Role.DEPARTMENT_REVIEWER, jwc)
     outsider = staff_user(django_user_model, "outsider", section)
-    assign_perm(f"wagtail_disclosure.{Role.DEPARTMENT_REVIEWER}", outsider, cwc)
+    assign_role(outsider, Role.DEPARTMENT_REVIEWER, cwc)
     censor = staff_user(django_user_model, "censor", section)
     censors = Group.objects.create(name="保密审查")
     censors.permissions.add(
@@ -103,7 +102,7 @@ def test_entry_goes_through_review_to_the_public_catalogue(
     )
     censor.groups.add(censors)
     office = staff_user(django_user_model, "office", section)
-    assign_perm(f"wagtail_disclosure.{Role.DISCLOSURE_OFFICE}", office)
+    assign_role(office, Role.DISCLOSURE_OFFICE)
 
     base = live_server.url
 

@@ -29,7 +29,8 @@ if not apps.is_installed("demo_content"):
         allow_module_level=True,
     )
 
-pytestmark = pytest.mark.django_db
+# Slow (about 200 pages): `make test` runs it in one nox session only (noxfile.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_data]
 
 
 def load_demo_data():
@@ -54,9 +55,18 @@ def snapshot():
     }
 
 
-def test_load_demo_data():
-    """One load is slow (~200 pages), so a single test loads twice and checks everything."""
+def test_load_demo_data(settings):
+    """One load is slow (~200 pages), so a single test loads twice and checks everything.
+
+    The search index is not updated on each save: the command rebuilds it at the end
+    (``update_index``), which the search below checks. That takes a third off the time.
+    """
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}
+    }
     load_demo_data()
+    entry = DisclosureEntryPage.objects.live().order_by("pk").last()
+    assert entry in DisclosureEntryPage.objects.live().search(entry.title)
     first = snapshot()
     output = load_demo_data()
     assert snapshot() == first, "a second run must create or change nothing"

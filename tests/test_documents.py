@@ -26,7 +26,6 @@ from tests.utils import (
     grant,
     make_department,
     make_entry,
-    make_section,
     publish_through_review,
     reviewer,
     staff,
@@ -45,15 +44,15 @@ from wagtail_disclosure.models import (
     EntryDocumentReference,
     ExemptionBasis,
 )
-from wagtail_disclosure.roles import role_map
+from wagtail_disclosure.permissions import role_map
 from wagtail_disclosure.workflow import take_transition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 _numbers = iter(range(1, 10_000))

@@ -29,7 +29,16 @@ from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.utils import timezone
 
-from tests.utils import grant, make_department, make_entry, make_section, reviewer, staff
+from tests.utils import (
+    build_once,
+    fresh,
+    grant,
+    make_department,
+    make_entry,
+    make_section,
+    reviewer,
+    staff,
+)
 from wagtail_disclosure import working_days
 from wagtail_disclosure.api.main import API_PREFIX
 from wagtail_disclosure.dates import EARLIEST_DATE
@@ -39,7 +48,7 @@ from wagtail_disclosure.models import (
     EntryReview,
     WorkingDayOverride,
 )
-from wagtail_disclosure.roles import Role
+from wagtail_disclosure.permissions import Role
 from wagtail_disclosure.workflow import take_transition
 from wagtail_disclosure.working_days import DeadlineStatus, WorkingDayCalendar
 
@@ -110,16 +119,26 @@ class SavepointClient:
             transaction.savepoint_rollback(savepoint)
 
 
-@pytest.fixture
-def content(settings):
-    settings.WAGTAIL_DISCLOSURE_API_THROTTLE_RATE = None
-    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+def build_content():
+    """The section with one public entry: built once for the module's two hundred tests."""
     section = make_section()
     entry = make_entry(
         section, "admissions", title="2026年本科招生章程", department=make_department()
     )
     assert entry.live and DisclosureEntryPage.objects.publicly_visible().filter(pk=entry.pk)
     return section
+
+
+@pytest.fixture(scope="module")
+def _content_once(request, django_db_setup, django_db_blocker):
+    yield from build_once(request, django_db_blocker, build_content)
+
+
+@pytest.fixture
+def content(settings, _content_once, db):
+    settings.WAGTAIL_DISCLOSURE_API_THROTTLE_RATE = None
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    return fresh(_content_once)
 
 
 def no_server_errors(client, urls):

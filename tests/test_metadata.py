@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 # -- 索引号 ----------------------------------------------------------------------------

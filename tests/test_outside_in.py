@@ -27,7 +27,8 @@ Each check is a cell; every failing cell is reported, not only the first. The su
 line is printed and written to ``tests/outside_in/last_run.txt`` with the whole list.
 
 Slow-ish (a minute or so), so it only runs when WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST=1, which
-nox sets in the Wagtail 8 sessions (SQLite and PostgreSQL). Run it alone with::
+nox sets in one session only (``ONE_SESSION`` in noxfile.py: tests-wagtail8-postgres).
+Run it alone with::
 
     WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST=1 .nox/tests-wagtail8-sqlite/bin/pytest -p no:xdist -s tests/test_outside_in.py
 
@@ -68,8 +69,8 @@ pytestmark = [
     pytest.mark.outside_in,
     pytest.mark.skipif(
         os.environ.get("WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST") != "1",
-        reason="outside-in test: set WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST=1 (the nox sessions "
-        "tests-wagtail8-sqlite and tests-wagtail8-postgres do)",
+        reason="outside-in test: set WAGTAIL_DISCLOSURE_OUTSIDE_IN_TEST=1 (nox sets it in the "
+        "one session that runs it, see ONE_SESSION in noxfile.py)",
     ),
 ]
 

@@ -2,7 +2,7 @@
 
 Slow (builds a wheel, creates a virtualenv, installs Wagtail), so it only runs when
 WAGTAIL_DISCLOSURE_PACKAGING_TEST=1; the noxfile sets that in exactly one session
-(tests-wagtail8-sqlite). Run it alone with:
+(``ONE_SESSION`` in noxfile.py: tests-wagtail8-sqlite). Run it alone with:
 
     WAGTAIL_DISCLOSURE_PACKAGING_TEST=1 .nox/tests-wagtail8-sqlite/bin/pytest tests/test_packaging.py
 
@@ -30,7 +30,8 @@ pytestmark = [
     pytest.mark.packaging,
     pytest.mark.skipif(
         os.environ.get("WAGTAIL_DISCLOSURE_PACKAGING_TEST") != "1",
-        reason="packaging test: set WAGTAIL_DISCLOSURE_PACKAGING_TEST=1 (nox session tests-wagtail8-sqlite does)",
+        reason="packaging test: set WAGTAIL_DISCLOSURE_PACKAGING_TEST=1 (nox sets it in the "
+        "one session that runs it, see ONE_SESSION in noxfile.py)",
     ),
 ]
 

@@ -1,9 +1,10 @@
 """The permission matrix of docs/workflow.md, checked cell by cell with real requests.
 
 The table between ``<!-- matrix:start -->`` and ``<!-- matrix:end -->`` is the
-specification: one test per row builds that kind of user and, for every column, makes the
-real HTTP request on a fresh entry in the state where the action is possible, so that a
-``deny`` can only come from the user's role, never from the state.
+specification: one test per row takes that kind of user and, for every column, makes the
+real HTTP request on an entry in the state where the action is possible, so that a
+``deny`` can only come from the user's role, never from the state. The users and entries
+are built once for all rows (``build_matrix``); every cell's request is rolled back.
 
 * edit / history: ``GET`` the Wagtail page view; ``allow`` ⇔ 200.
 * transitions: ``POST`` to ``wagtail_disclosure:entry_transition``; ``allow`` ⇔ 302 to the
@@ -13,20 +14,30 @@ Every staff user has Wagtail admin access and add/edit permission on the disclos
 section, so the department role is the only thing that differs between rows.
 """
 
+import contextlib
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 from wagtail.models import GroupPagePermission
 
-from tests.utils import make_department, make_entry, make_section, publish_through_review, reviewer
+from tests.utils import (
+    build_once,
+    fresh,
+    make_department,
+    make_entry,
+    make_section,
+    publish_through_review,
+    reviewer,
+)
 from wagtail_disclosure.models import EntryReview
 from wagtail_disclosure.models.review import ReviewState
-from wagtail_disclosure.roles import Role
+from wagtail_disclosure.permissions import Role, assign_role
 from wagtail_disclosure.workflow import take_transition
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "workflow.md"
@@ -151,9 +162,9 @@ def make_user(role_name, scope, section, own, other):
         group.permissions.add(role_permission(role))
         user.groups.add(group)
     elif scope == "own department":
-        assign_perm(f"wagtail_disclosure.{role.value}", user, own)
+        assign_role(user, role, own)
     elif scope == "other department":
-        assign_perm(f"wagtail_disclosure.{role.value}", user, other)
+        assign_role(user, role, other)
     elif scope != "no department":
         raise AssertionError(f"unknown scope {scope!r}")
     return user
@@ -182,26 +193,58 @@ def transitions_possible(review):
     return {name for name in TRANSITIONS if fsm.can_proceed(getattr(review, name))}
 
 
+# -- one setup for every row ---------------------------------------------------------
+
+
+def build_matrix():
+    """The section, both departments, one user per row, a draft for the page views and one
+    entry in the state where each transition is possible: built once for all 18 rows."""
+    section = make_section()
+    own = make_department("JWC", "教务处")
+    other = make_department("CWC", "财务处")
+    return SimpleNamespace(
+        users={row_id(row): make_user(row[0], row[1], section, own, other) for row in MATRIX},
+        draft=make_entry(section, publish=False, department=own),
+        entries={column: entry_in_state(section, own, column) for column in TRANSITIONS},
+    )
+
+
+@pytest.fixture(scope="module")
+def _matrix_once(request, django_db_setup, django_db_blocker):
+    yield from build_once(request, django_db_blocker, build_matrix)
+
+
+@pytest.fixture
+def matrix(_matrix_once, db):
+    return fresh(_matrix_once)
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """One cell: whatever its request changes is undone before the next cell."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 # -- the test -------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", MATRIX, ids=[row_id(row) for row in MATRIX])
-def test_permission_matrix_row(row, client):
+def test_permission_matrix_row(row, client, matrix):
     role_name, scope, expected = row
-    section = make_section()
-    own = make_department("JWC", "教务处")
-    other = make_department("CWC", "财务处")
-    user = make_user(role_name, scope, section, own, other)
+    user = matrix.users[row_id(row)]
     client.force_login(user)
 
     mismatches = []
     checked = 0
 
-    draft = make_entry(section, publish=False, department=own)
+    draft = matrix.draft
     for column in VIEWS:
         url = reverse(f"wagtailadmin_pages:{column}", args=[draft.pk])
-        response = client.get(url)
+        with rolled_back():
+            response = client.get(url)
         actual = "allow" if response.status_code == 200 else "deny"
         checked += 1
         if actual != expected[column]:
@@ -211,10 +254,12 @@ def test_permission_matrix_row(row, client):
             )
 
     for column in TRANSITIONS:
-        entry, before = entry_in_state(section, own, column)
+        entry, before = matrix.entries[column]
+        assert EntryReview.objects.get(page=entry).state == before  # as built: rolled back
         url = reverse("wagtail_disclosure:entry_transition", args=[entry.pk, column])
-        response = client.post(url, {"comment": "matrix"})
-        after = EntryReview.objects.get(page=entry).state
+        with rolled_back():
+            response = client.post(url, {"comment": "matrix"})
+            after = EntryReview.objects.get(page=entry).state
         edit_url = reverse("wagtailadmin_pages:edit", args=[entry.pk])
         allowed = (
             response.status_code == 302

@@ -14,20 +14,19 @@ from tests.utils import (
     grant,
     make_department,
     make_entry,
-    make_section,
     publish_through_review,
     staff,
 )
 from wagtail_disclosure.models import DisclosureEntryPage, EntryReview
-from wagtail_disclosure.roles import Role
+from wagtail_disclosure.permissions import Role
 from wagtail_disclosure.workflow import PublicationBypassError, take_transition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from tests.utils import (
     grant,
     make_department,
     make_entry,
-    make_section,
     reviewer,
     staff,
 )
@@ -27,9 +26,10 @@ from wagtail_disclosure.models import (
     DepartmentUserObjectPermission,
     EntryReview,
 )
-from wagtail_disclosure.roles import Role, role_map
-from wagtail_disclosure.views.review import TransitionForm, attach_deadlines, review_queue
+from wagtail_disclosure.permissions import Role, role_map
+from wagtail_disclosure.views.review import EntryTransitionForm
 from wagtail_disclosure.workflow import TransitionError, take_transition
+from wagtail_disclosure.workflow.queue import attach_deadlines
 from wagtail_disclosure.working_days import DeadlineState, DeadlineStatus
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 @pytest.fixture
@@ -176,6 +176,46 @@ def test_a_reason_is_required_to_send_back(section, jwc, client, django_user_mod
     assert response.status_code == 302 and state(entry) == "draft"
 
 
+def test_a_stale_approval_form_approves_nothing(section, jwc, client, django_user_model):
+    """The reviewer opens "approve" for one version; meanwhile the editor edits and
+    resubmits: the form, posted now, must not approve the new version."""
+    entry = walk(make_entry(section, publish=False, department=jwc), "submit")
+    head = staff(django_user_model, "head", section)
+    grant(head, Role.DEPARTMENT_REVIEWER, jwc)
+    form = login(client, head).get(transition_url(entry, "approve"))
+    assert form.status_code == 200
+    initial = form.context["form"].initial
+    seen_revision = EntryReview.objects.get(page_id=entry.pk).revision_id
+    assert initial == {"expected_state": "submitted", "expected_version": seen_revision}
+    html = form.content.decode()
+    assert 'name="expected_version"' in html and 'name="expected_state"' in html
+    # The editor saves a new version (the review starts again) and submits it.
+    entry.specific.save_revision(user=reviewer())
+    walk(entry, "submit")
+    review = EntryReview.objects.get(page_id=entry.pk)
+    assert review.state == "submitted" and review.revision_id != seen_revision
+    response = client.post(transition_url(entry, "approve"), {"comment": "", **initial})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "A newer version is now under decision" in page or "新的版本" in page
+    assert f'href="{edit_url(entry)}"' in page  # a link to look again
+    review = EntryReview.objects.get(page_id=entry.pk)
+    assert review.state == "submitted" and review.approved_by is None
+    # Looking again gives a form about the new version, which works.
+    fresh = client.get(transition_url(entry, "approve")).context["form"].initial
+    assert fresh["expected_version"] == review.revision_id
+    assert client.post(transition_url(entry, "approve"), fresh).status_code == 302
+    assert state(entry) == "department_approved"
+
+
+def TransitionForm(transition):
+    return EntryTransitionForm(step=EntryReview.workflow.steps[transition])
+
+
+def review_queue(user):
+    return EntryReview.objects.waiting_for(user)
+
+
 def test_the_form_labels_the_reason_and_offers_withholding_only_to_withdraw():
     with translation.override("en"):
         assert TransitionForm(transition="submit").fields["comment"].label == "Comment"
@@ -216,7 +256,7 @@ def test_errors_raised_while_taking_it_map_to_status_codes(
     editor = staff(django_user_model, "editor", section)
     grant(editor, Role.DEPARTMENT_EDITOR, jwc)
     error = TransitionError("Someone else acted on this entry.", code)
-    with mock.patch("wagtail_disclosure.views.review.take_transition", side_effect=error):
+    with mock.patch("wagtail_disclosure.views.workflow.take_transition", side_effect=error):
         response = login(client, editor).post(transition_url(entry, "submit"))
     assert response.status_code == status
     assert "Someone else acted on this entry." in response.content.decode()
@@ -544,6 +584,7 @@ def test_attach_deadlines_uses_the_document_date(section, jwc):
         make_entry(section, publish=False, department=jwc, document_date="2025-09-01"), "submit"
     )
     (review,) = attach_deadlines(
+        EntryReview.workflow,
         EntryReview.objects.select_related("page").filter(page_id=entry.pk),
         today=datetime.date(2025, 9, 2),
     )

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import PageViewRestriction
 
-from tests.utils import make_department, make_entry, make_section, reviewer
+from tests.utils import make_department, make_entry, reviewer
 from wagtail_disclosure.models import ChecklistItem
 from wagtail_disclosure.search import segmentation
 from wagtail_disclosure.search.query import search_entries, suggest
@@ -77,8 +77,8 @@ RECALL_CASES = [
 
 
 @pytest.fixture
-def section(db):
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
-from tests.utils import make_entry, make_section
+from tests.utils import make_entry
 from wagtail_disclosure.extraction import ExtractionError, extract_text
 from wagtail_disclosure.models import DisclosureAttachment
 from wagtail_disclosure.search.query import search_entries
@@ -23,8 +23,8 @@ def found(text, section):
 
 
 @pytest.fixture
-def section(db):
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 def attach_and_publish(section, filename, data, capture, title="带附件的条目"):

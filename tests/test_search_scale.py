@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.documents.models import Document
 from wagtail.search.backends import get_search_backend
 
-from tests.utils import make_department, make_entry, make_section
+from tests.utils import build_once, fresh, make_department, make_entry
 from wagtail_disclosure.models import DisclosureAttachment, DisclosureEntryPage
 from wagtail_disclosure.search import query as search_query
 from wagtail_disclosure.search.query import (
@@ -29,12 +29,11 @@ from wagtail_disclosure.search.query import (
 
 
 @pytest.fixture
-def section(db):
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
-@pytest.fixture
-def ranked_entries(section):
+def build_ranked_entries(section):
     """Entries that rank differently for 招生 / 招生简章, and some the public may not see."""
     make_entry(section, title="2024年本科招生简章", summary="本科招生简章全文。")
     make_entry(section, title="研究生招生简章", summary="硕士研究生招生。")
@@ -43,6 +42,16 @@ def ranked_entries(section):
     make_entry(section, title="专项计划招生简章", summary="高校专项计划。")
     make_entry(section, title="招生简章（草稿）", publish=False)
     make_entry(section, title="校内招生简章", audience="campus", restriction_reason="仅限校内")
+
+
+@pytest.fixture(scope="module")
+def _ranked_entries_once(request, _section_once, django_db_blocker):
+    yield from build_once(request, django_db_blocker, build_ranked_entries, _section_once)
+
+
+@pytest.fixture
+def ranked_entries(section, _ranked_entries_once):
+    return fresh(_ranked_entries_once)
 
 
 def backend_ranking(text, section):

@@ -9,15 +9,15 @@ trace (docs/security.md).
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from tests.utils import category_page, make_entry, make_section, reviewer
+from tests.utils import category_page, make_entry, reviewer
 from wagtail_disclosure.workflow import take_transition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 def sitemap(client):

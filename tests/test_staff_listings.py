@@ -12,6 +12,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,9 +28,17 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from tests.utils import category_page, grant, make_department, make_entry, make_section
+from tests.utils import (
+    build_once,
+    category_page,
+    fresh,
+    grant,
+    make_department,
+    make_entry,
+    make_section,
+)
 from wagtail_disclosure.compat import get_page_permission_policy
-from wagtail_disclosure.roles import Role
+from wagtail_disclosure.permissions import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +48,9 @@ EVERYTHING = ("office", "superuser")
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 
 
-def staff_with_page_permissions(django_user_model, username, section):
+def staff_with_page_permissions(user_model, username, section):
     """Admin access and every page permission the listings look at, on the whole section."""
-    user = django_user_model.objects.create_user(username, password="pw")
+    user = user_model.objects.create_user(username, password="pw")
     group, created = Group.objects.get_or_create(name="listing-staff")
     if created:
         group.permissions.add(Permission.objects.get(codename="access_admin"))
@@ -53,21 +62,22 @@ def staff_with_page_permissions(django_user_model, username, section):
     return user
 
 
-@pytest.fixture
-def world(django_user_model):
+def build_world():
+    """Built once for the module's tests (``build_once``); each test gets a fresh copy."""
+    user_model = get_user_model()
     section = make_section()
     a = make_department("JWC", "教务处")
     b = make_department("ZSJY", "招生就业处")
     mine = make_entry(section, key="admissions", department=a, title=MINE)
     theirs = make_entry(section, key="admissions", department=b, title=THEIRS)
     users = {
-        name: staff_with_page_permissions(django_user_model, name, section)
+        name: staff_with_page_permissions(user_model, name, section)
         for name in ("editor", "reviewer", "office")
     }
     grant(users["editor"], Role.DEPARTMENT_EDITOR, a)
     grant(users["reviewer"], Role.DEPARTMENT_REVIEWER, a)
     grant(users["office"], Role.DISCLOSURE_OFFICE)  # for every department
-    users["superuser"] = django_user_model.objects.create_superuser("root", password="pw")
+    users["superuser"] = user_model.objects.create_superuser("root", password="pw")
     assert mine.live and theirs.live
     return SimpleNamespace(
         section=section,
@@ -76,6 +86,16 @@ def world(django_user_model):
         theirs=theirs,
         users=users,
     )
+
+
+@pytest.fixture(scope="module")
+def _world_once(request, django_db_setup, django_db_blocker):
+    yield from build_once(request, django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_once, db):
+    return fresh(_world_once)
 
 
 def lock(entry, user):
@@ -305,6 +325,7 @@ def test_the_scoping_query_does_not_grow_with_the_entries(client, world):
             assert client.get(url, {"q": "zebra"}).status_code == 200
         return len(captured), max(len(q["sql"]) for q in captured)
 
+    queries()  # warm the caches (Wagtail's site root paths) before counting
     few = queries()
     for n in range(15):
         department = make_department(f"D{n}", f"部门{n}")

@@ -17,7 +17,7 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
-from tests.utils import make_entry, make_section, publish_through_review, reviewer
+from tests.utils import make_entry, publish_through_review, reviewer
 from wagtail_disclosure.models import DisclosureAttachment
 from wagtail_disclosure.search import segmentation
 from wagtail_disclosure.workflow import import_as_published, take_transition
@@ -55,8 +55,8 @@ def _no_rate_limit(settings):
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 def document(filename, data, title):

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, PageLogEntry
 
@@ -29,6 +28,7 @@ from wagtail_disclosure.models import (
     DisclosureEntryPage,
     EntryReview,
 )
+from wagtail_disclosure.permissions import Role, assign_role
 from wagtail_disclosure.workflow import (
     PublicationBypassError,
     TransitionError,
@@ -40,8 +40,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 def state(entry):
@@ -65,7 +65,7 @@ def staff(django_user_model, username, section, *, email=None):
 
 
 def grant(user, role, department):
-    assign_perm(f"wagtail_disclosure.{role}", user, department)
+    assign_role(user, role, department)
 
 
 # -- the chain -------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_group_roles_and_global_roles(section, django_user_model):
     take_transition(entry, "approve", reviewer())
     assert "clear" in available_transitions(entry, django_user_model.objects.get(pk=clearer.pk))
     reviewers = Group.objects.create(name="教务处审核")
-    assign_perm("wagtail_disclosure.review_entries", reviewers, department)
+    assign_role(reviewers, Role.DEPARTMENT_REVIEWER, department)
     head = staff(django_user_model, "head", section)
     head.groups.add(reviewers)
     second = make_entry(section, key="basic", publish=False, department=department)
@@ -526,7 +526,7 @@ def test_explorer_shows_the_review_state(section, admin_client):
 
 def test_queue_deadlines_use_the_items_period(section):
     from wagtail_disclosure.models import ChecklistItem
-    from wagtail_disclosure.views.review import attach_deadlines, deadline_counts
+    from wagtail_disclosure.workflow.queue import attach_deadlines, deadline_counts
 
     short = ChecklistItem.objects.get(category__checklist=section.checklist, code="2")
     short.update_within_working_days = 5
@@ -539,9 +539,9 @@ def test_queue_deadlines_use_the_items_period(section):
         "department", "page", "page__department", "page__checklist_item__category"
     )
     today = datetime.date(2025, 3, 12)
-    by_page = {r.page_id: r.deadline for r in attach_deadlines(reviews, today=today)}
+    by_page = {r.page_id: r.deadline for r in attach_deadlines(EntryReview.workflow, reviews, today=today)}
     assert by_page[quick.pk].due_date == datetime.date(2025, 3, 10)
     assert by_page[quick.pk].state == "overdue"
     assert by_page[normal.pk].state == "on_time"
-    counts = deadline_counts(reviews, today=today)
+    counts = deadline_counts(EntryReview.workflow, reviews, today=today)
     assert counts["overdue"] == 1 and counts["on_time"] == 1

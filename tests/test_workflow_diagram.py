@@ -95,6 +95,7 @@ def test_mkdocs_renders_mermaid_and_lists_the_page():
     assert "workflow.md" in config
 
 
+@pytest.mark.diagram_script  # a new Python process: one nox session only (noxfile.py)
 def test_script_prints_the_same_block_without_a_settings_module():
     """The documented command works from a checkout, with no Django project around it."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

@@ -1,10 +1,12 @@
 """Builders shared by the tests: real models, saved through Wagtail's own APIs."""
 
+import copy
 import datetime
 import itertools
+import sys
 
 from django.contrib.auth.models import Group, Permission
-from guardian.shortcuts import assign_perm
+from django.db import transaction
 from wagtail.models import GroupPagePermission, Page, Site
 
 from wagtail_disclosure.models import (
@@ -14,6 +16,7 @@ from wagtail_disclosure.models import (
     DisclosureIndexPage,
     entry_page_type_for,
 )
+from wagtail_disclosure.permissions import assign_role
 from wagtail_disclosure.sections import ensure_category_pages
 from wagtail_disclosure.workflow import import_as_published
 
@@ -103,8 +106,107 @@ def staff(django_user_model, username, section=None, **fields):
 
 
 def grant(user, role, department=None):
-    """A role in one department (guardian object permission), or in all (global)."""
-    if department is None:
-        assign_perm(f"wagtail_disclosure.{role}", user)
-    else:
-        assign_perm(f"wagtail_disclosure.{role}", user, department)
+    """A role in one department, or (``department=None``) in all of them."""
+    assign_role(user, role, department)
+
+
+# --- data built once for many tests (fixtures) -----------------------------------------
+
+#: The :class:`Built` data whose transaction is open, innermost last.
+open_builds = []
+#: Every :class:`Built` of the module fixtures in use, first built first (tests/conftest.py
+#: rolls them back when the next test does not need them and builds them again when it does).
+known_builds = []
+
+
+class Built:
+    """Data built once by :func:`build_once`, in a transaction that is still open."""
+
+    def __init__(self, fixture_name, django_db_blocker, build, *args, **kwargs):
+        self.fixture_name = fixture_name
+        self.blocker = django_db_blocker
+        # Arguments that are data built once are passed as what they hold when it is built.
+        self.build = lambda: build(
+            *(arg.value if isinstance(arg, Built) else arg for arg in args), **kwargs
+        )
+        self.value = None
+        self.atomic = None
+
+    @property
+    def is_open(self):
+        return self.atomic is not None
+
+    def open(self):
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                self.value = self.build()
+            except BaseException:
+                self.atomic.__exit__(*sys.exc_info())
+                self.atomic = None
+                raise
+        open_builds.append(self)
+
+    def close(self):
+        """Roll the built data back; nothing is left for the tests that follow. Data built
+        after this (in a transaction inside this one) is rolled back first."""
+        if not self.is_open:
+            return
+        while open_builds[-1] is not self:
+            open_builds[-1].close()
+        open_builds.pop()
+        atomic, self.atomic = self.atomic, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def build_once(request, django_db_blocker, build, *args, **kwargs):
+    """Build data once for many tests; for a ``scope="module"`` fixture, with ``yield from``.
+
+    Django's ``TestCase.setUpTestData`` for pytest: ``build(*args, **kwargs)`` runs in a
+    transaction opened here. Each test that asks for the data still runs in its own
+    transaction (pytest-django's ``django_db``), which is now a savepoint inside this one:
+    whatever a test changes is rolled back to the built data before the next test. The
+    data is rolled back as soon as the next test does not ask for it, and built again when
+    a later one does (tests/conftest.py runs a module's tests that ask for the same data
+    one after the other, first), so other tests never see it. Arguments that are data
+    built once themselves (another ``_once`` fixture) reach ``build`` as their value. Tests get
+    the data through a function-scoped fixture that returns :func:`fresh` copies, so that
+    an attribute one test sets on an object is not seen by the next::
+
+        @pytest.fixture(scope="module")
+        def _world_once(request, django_db_setup, django_db_blocker):
+            yield from build_once(request, django_db_blocker, build_world)
+
+        @pytest.fixture
+        def world(_world_once, db):
+            return fresh(_world_once)
+
+    Rules: the module fixture's name ends with ``_once`` (that is how the test order and
+    the roll-back find it); only for tests with ``django_db`` without ``transaction=True``
+    (a transactional test fails while such data is open); ``build`` must not write files
+    (``MEDIA_ROOT`` is per test) or change settings (that is per test too).
+    """
+    assert request.fixturename.endswith("_once"), request.fixturename
+    built = Built(request.fixturename, django_db_blocker, build, *args, **kwargs)
+    built.open()
+    known_builds.append(built)
+    try:
+        yield built
+    finally:
+        known_builds.remove(built)
+        built.close()
+
+
+def fresh(built):
+    """A deep copy of the data :func:`build_once` built, as ``setUpTestData`` gives each
+    test (model instances copy without a query; the rows are the same).
+
+    Should the data have been rolled back already (a test that asks for it runs after
+    one that does not), it is built again for this test alone, in the test's transaction.
+    """
+    if not built.is_open:
+        return built.build()
+    return copy.deepcopy(built.value)

@@ -136,13 +136,17 @@ class Server:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
             try:
                 requests.get(self.base_url + "/admin/login/", timeout=5)
                 return self
             except requests.RequestException:
-                time.sleep(0.2)
+                pass
+            # Not listening yet: wait for the process to exit, for a fifth of a second at most.
+            try:
+                self.process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
         raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log_tail()}")
 
     def stop(self):
