@@ -54,21 +54,63 @@ EXPECTED_WHEEL_DIRS = [
 ]
 
 SMOKE_SCRIPT = f"""
+import datetime
+
+from django.test.utils import setup_test_environment
+
+setup_test_environment()  # the test client records contexts; mail stays in memory
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
-from wagtail.models import Page, Site
+from django.urls import reverse
 
-from wagtail_disclosure.models import DisclosureIndexPage
+from wagtail_disclosure.models import (
+    ChecklistItem, Department, DisclosureCategoryPage, DisclosureIndexPage, EntryReview,
+    entry_page_type_for,
+)
+from wagtail_disclosure.permissions import Role, assign_role
+from wagtail_disclosure.setup import group_name
 
-root = Page.get_first_root_node()
-index = root.add_child(instance=DisclosureIndexPage(title="信息公开", slug="xxgk"))
-site = Site.objects.get(is_default_site=True)
-site.root_page = index
-site.save()
-
-response = Client().get("/", HTTP_HOST="localhost")
-body = response.content.decode("utf-8")
+section = DisclosureIndexPage.objects.get()  # made by manage.py disclosure_setup
+client = Client(HTTP_HOST="localhost")
+response = client.get(section.url)
 print("SMOKE status", response.status_code)
-print("SMOKE contains-item-2", {CHECKLIST_ITEM_2!r} in body)
+print("SMOKE contains-item-2", {CHECKLIST_ITEM_2!r} in response.content.decode("utf-8"))
+
+# One entry from draft to published, each step by a person of the group disclosure_setup
+# made, over HTTP (the admin's transition views).
+jwc = Department.objects.get(short_code="JWC")
+User = get_user_model()
+people = {{}}
+for role in Role:
+    user = User.objects.create_user("smoke-" + role.value, password="pw")
+    user.groups.add(Group.objects.get(name=group_name(role)))
+    if role != Role.DISCLOSURE_OFFICE:
+        assign_role(user, role, jwc)
+    people[role] = user
+parent = DisclosureCategoryPage.objects.child_of(section).get(category__key="admissions")
+item = ChecklistItem.objects.filter(category_id=parent.category_id).order_by("number").first()
+entry = entry_page_type_for("admissions")(
+    title="冒烟测试条目", slug="smoke-entry", checklist_item=item, department=jwc,
+    document_date=datetime.date(2026, 3, 2), live=False, is_major_matter=True,
+)
+parent.add_child(instance=entry)
+entry.save_revision(user=people[Role.DEPARTMENT_EDITOR])
+for role, name in [
+    (Role.DEPARTMENT_EDITOR, "submit"), (Role.DEPARTMENT_REVIEWER, "approve"),
+    (Role.CONFIDENTIALITY_REVIEWER, "clear"), (Role.SIGN_OFF_LEADER, "sign_off"),
+    (Role.DISCLOSURE_OFFICE, "publish"),
+]:
+    client.force_login(people[role])
+    url = reverse("wagtail_disclosure:entry_transition", args=[entry.pk, name])
+    form = client.get(url)
+    posted = client.post(url, {{"comment": "", **form.context["form"].initial}})
+    print("SMOKE step", name, form.status_code, posted.status_code,
+          EntryReview.objects.get(page_id=entry.pk).state)
+client.logout()
+entry.refresh_from_db()
+print("SMOKE entry", entry.live, client.get(entry.url).status_code)
 """
 
 
@@ -203,7 +245,8 @@ def install(python: Path, *requirements: str | Path) -> None:
 
 def fresh_project_smoke_test(readme_path: Path, source: Path, work: Path) -> str:
     """Build + install the wheel into a new `wagtail start` project, apply the README guide,
-    migrate, render a DisclosureIndexPage. Returns the smoke script's output."""
+    migrate, run ``disclosure_setup`` (twice: it is idempotent), render the section, and take
+    one entry from draft to published over HTTP. Returns the smoke script's output."""
     settings_code, urls_code = read_install_guide(readme_path)
 
     wheel = build_wheel(source, work / "dist")
@@ -227,9 +270,24 @@ def fresh_project_smoke_test(readme_path: Path, source: Path, work: Path) -> str
 
     manage = project_dir / "manage.py"
     _run([python, manage, "migrate", "--noinput"], cwd=project_dir)
+    departments = work / "departments.csv"
+    departments.write_text("name,short_code\n教务处,JWC\n", encoding="utf-8")
+    setup = _run([python, manage, "disclosure_setup", "--departments", departments], cwd=project_dir)
+    again = _run([python, manage, "disclosure_setup", "--departments", departments], cwd=project_dir)
+    print(setup, again)
     output = _run([python, manage, "shell", "-c", SMOKE_SCRIPT], cwd=project_dir)
     print(output)
     assert "SMOKE status 200" in output, output
+    steps = [
+        ("submit", "submitted"),
+        ("approve", "department_approved"),
+        ("clear", "cleared"),
+        ("sign_off", "signed_off"),
+        ("publish", "published"),
+    ]
+    for name, state in steps:
+        assert f"SMOKE step {name} 200 302 {state}" in output, output
+    assert "SMOKE entry True 200" in output, output
     assert "SMOKE contains-item-2 True" in output, (
         f"the rendered DisclosureIndexPage does not contain {CHECKLIST_ITEM_2!r}:\n{output}"
     )
