@@ -36,6 +36,8 @@ endef
 
 help:
 	@echo "make demo           run the example site at http://$(HOST)/ (creates .venv)"
+	@echo "                    another address or port: make demo HOST=127.0.0.1:8001"
+	@echo "                    mail is printed on the console (DJANGO_EMAIL_BACKEND to change)"
 	@echo "make test           full check: ruff, checks, pytest (SQLite+PostgreSQL x Wagtail 7.4/8), docs"
 	@echo "make lint|checks|test-sqlite|test-postgres|docs   one stage of make test"
 	@echo "$(NOX) -s SESSION [-- PYTEST ARGS]   one nox session (see: $(NOX) -l)"

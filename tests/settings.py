@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",  # sitemap.xml: publicly visible entries only
+    "wagtail.contrib.settings",  # the footer of the public pages (DisclosureSiteSettings)
     "django.contrib.sitemaps",  # its sitemap.xml template
     "wagtail.embeds",
     "wagtail.sites",

@@ -202,6 +202,10 @@ def test_entry_goes_through_review_to_the_public_catalogue(
     assert goto(catalogue, base + "/") == 200
     listed = catalogue.locator(".catalogue").get_by_text(TITLE)
     assert listed.count() >= 1, "the entry is not on the catalogue"
+    # The compact catalogue folds each category, and each item's latest entries, into a
+    # closed <details> (no JavaScript): open the ones that hold the entry, outermost first.
+    for details in catalogue.locator(".catalogue details").filter(has_text=TITLE).all():
+        details.locator(":scope > summary").click()
     listed.first.scroll_into_view_if_needed()
     catalogue.screenshot(path=str(tmp_path / "catalogue.png"))
     with catalogue.expect_navigation():

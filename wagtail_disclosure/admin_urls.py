@@ -2,11 +2,21 @@
 
 from django.urls import path
 
-from .views import review, workflow
+from .views import entry_status, record, review, workflow
 
 app_name = "wagtail_disclosure"
 
 urlpatterns = [
+    path(
+        "entries/<int:page_id>/record/",
+        record.ReviewRecordView.as_view(),
+        name="review_record",
+    ),
+    path(
+        "entries/<int:page_id>/record.docx",
+        record.ReviewRecordDocxView.as_view(),
+        name="review_record_docx",
+    ),
     path(
         "entries/<int:page_id>/<str:transition>/",
         review.EntryTransitionView.as_view(),
@@ -18,6 +28,7 @@ urlpatterns = [
         name="workflow_transition",
     ),
     path("queue/", review.ReviewQueueView.as_view(), name="review_queue"),
+    path("mine/", entry_status.MyEntriesView.as_view(), name="my_entries"),
     path(
         "queue/results/",
         review.ReviewQueueView.as_view(results_only=True),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .conf import get_setting
 from .models import (
@@ -17,6 +18,8 @@ from .models import (
     ChecklistItem,
     DisclosureCategoryPage,
     DisclosureEntryPage,
+    DisclosureIndexPage,
+    UpdateRule,
 )
 
 
@@ -51,6 +54,21 @@ class CatalogueItem:
     @property
     def status_label(self):
         return ItemStatus.labels[self.status]
+
+    @property
+    def update_rule_text(self):
+        """When the item must be (re)published, in words: "Within 20 working days of …"."""
+        item = self.item
+        if item.update_rule == UpdateRule.ON_CHANGE and item.update_within_working_days:
+            days = item.update_within_working_days
+            return ngettext(
+                "Within %(days)d working day of being made or changed",
+                "Within %(days)d working days of being made or changed",
+                days,
+            ) % {"days": days}
+        if item.update_rule == UpdateRule.YEARLY and item.update_month:
+            return _("Once a year, by the end of month %(month)d") % {"month": item.update_month}
+        return item.get_update_rule_display()
 
     @property
     def department(self):
@@ -117,7 +135,12 @@ def build_catalogue(section, per_item=None):
     if per_item is None:
         per_item = get_setting("CATALOGUE_LATEST_ENTRIES")
     checklist_id = section.checklist_id
-    categories = list(ChecklistCategory.objects.filter(checklist_id=checklist_id))
+    categories = list(
+        ChecklistCategory.objects.filter(checklist_id=checklist_id).select_related("checklist")
+    )
+    if categories and not DisclosureIndexPage.checklist.is_cached(section):
+        # The section page names its checklist: read with the categories, not once more.
+        DisclosureIndexPage.checklist.field.set_cached_value(section, categories[0].checklist)
     items = list(
         ChecklistItem.objects.filter(category__checklist_id=checklist_id)
         .select_related("default_department")
@@ -163,6 +186,19 @@ class CategoryListing:
     selected_item: ChecklistItem
     entries: object
 
+    @property
+    def selected_row(self):
+        """The ``CatalogueItem`` of the selected item (a sub-item too), or ``None``."""
+        if self.selected_item is None:
+            return None
+        rows = list(self.items)
+        while rows:
+            row = rows.pop(0)
+            if row.item.pk == self.selected_item.pk:
+                return row
+            rows.extend(row.sub_items)
+        return None
+
 
 def build_category_listing(category_page, item_code=None):
     """Items of one category with their status, and its entries (a lazy queryset)."""
@@ -174,8 +210,14 @@ def build_category_listing(category_page, item_code=None):
     )
     entries = public_entries(category_page)
     stats = item_statistics(entries)
-    rows = assemble([category], items, stats, {}, {category.pk: category_page})
     selected = next((item for item in items if item.code == item_code), None)
+    # The selected item's page names its department: the item's, else its latest entry's.
+    latest = (
+        latest_entries_by_item(entries.filter(checklist_item=selected), 1)
+        if selected is not None and selected.default_department_id is None
+        else {}
+    )
+    rows = assemble([category], items, stats, latest, {category.pk: category_page})
     if selected is not None:
         entries = entries.filter(checklist_item=selected)
     entries = entries.select_related("department", "checklist_item").order_by(

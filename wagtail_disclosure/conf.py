@@ -18,6 +18,9 @@ DEFAULTS = {
     "INDEX_NUMBER_PATTERN": "{org_code}-{category_code}-{year}-{serial:04d}",
     # 机构代码 used when the section root does not give its own.
     "ORGANISATION_CODE": "",
+    # Top navigation of the public pages: a list of (key, label, target); None: the default
+    # (wagtail_disclosure.navigation.DEFAULT_NAVIGATION, docs/configuration.md).
+    "NAVIGATION": None,
     # How many latest entries the catalogue shows under each checklist item.
     "CATALOGUE_LATEST_ENTRIES": 3,
     # Page size of entry listings on category pages.

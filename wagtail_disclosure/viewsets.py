@@ -8,7 +8,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import DeleteView, IndexView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -24,6 +24,7 @@ from .models import (
     ReleaseChannel,
     WorkingDayOverride,
 )
+from .people import person_name, real_people
 from .permissions import (
     Role,
     checklist_item_permission_policy,
@@ -192,10 +193,9 @@ class WorkingDayOverrideViewSet(ModelViewSet):
 # ---------------------------------------------------------------------------
 
 
-
-
 class RoleAssignmentForm(WagtailAdminModelForm):
-    """Offers only the role permissions, named by their roles."""
+    """Offers only the role permissions, named by their roles; people by their names
+    (surname first for Chinese names), without django-guardian's AnonymousUser."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,18 +204,111 @@ class RoleAssignmentForm(WagtailAdminModelForm):
         field.label = _("Role")
         field.label_from_instance = lambda permission: Role(permission.codename).label
         self.fields["content_object"].label = _("Department")
+        if "user" in self.fields:
+            user_field = self.fields["user"]
+            user_field.queryset = real_people(user_field.queryset).order_by(
+                "last_name", "first_name", "pk"
+            )
+            user_field.label = _("User")
+            user_field.label_from_instance = _person_choice
+        if "group" in self.fields:
+            self.fields["group"].label = _("Group")
+
+
+def _person_choice(user):
+    name = person_name(user)
+    username = user.get_username()
+    return name if name == username else f"{name} ({username})"
 
 
 def _role_label(assignment):
     return Role(assignment.permission.codename).label
 
 
+def _holder_name(assignment):
+    if hasattr(assignment, "user_id"):
+        return person_name(assignment.user)
+    return assignment.group.name
+
+
+def _assignment_message(message, assignment):
+    return message % {
+        "holder": _holder_name(assignment),
+        "role": _role_label(assignment),
+        "department": assignment.content_object,
+    }
+
+
 class RoleAssignmentIndexView(IndexView):
+    results_template_name = "wagtail_disclosure/admin/index_results.html"
+
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("content_object", "permission")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("content_object", "permission", self.holder_field)
+        )
+
+    @property
+    def holder_field(self):
+        return "user" if hasattr(self.model, "user_id") else "group"
 
 
-def _role_filterset(model):
+class RoleAssignmentCreateView(CreateView):
+    success_message = _("%(holder)s now holds “%(role)s” in %(department)s.")
+
+    def get_success_message(self, instance):
+        return _assignment_message(self.success_message, instance)
+
+
+def _assignment_title(assignment):
+    """郑蓉 · 部门编辑 · 教务处: the title of an assignment on its edit and delete screens
+    (the model's ``str()`` is guardian's code name, '教务处 | zr | edit_entries')."""
+    return " · ".join(
+        str(part)
+        for part in (_holder_name(assignment), _role_label(assignment), assignment.content_object)
+    )
+
+
+class RoleAssignmentEditView(EditView):
+    success_message = _("%(holder)s now holds “%(role)s” in %(department)s.")
+
+    def get_success_message(self):
+        return _assignment_message(self.success_message, self.object)
+
+    def get_page_subtitle(self):  # also the last breadcrumb
+        return _assignment_title(self.object)
+
+
+class RoleAssignmentDeleteView(DeleteView):
+    success_message = _("%(holder)s no longer holds “%(role)s” in %(department)s.")
+
+    def get_success_message(self):
+        return _assignment_message(self.success_message, self.object)
+
+    def get_page_subtitle(self):
+        return _assignment_title(self.object)
+
+
+class PersonChoiceFilter(django_filters.ModelChoiceFilter):
+    """People by name (surname first for Chinese names), without AnonymousUser."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", _people)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = _person_choice
+        return field
+
+
+def _people(request):
+    return real_people().order_by("last_name", "first_name", "pk")
+
+
+def _role_filterset(model, **extra):
     class Meta:
         fields = []
 
@@ -228,6 +321,7 @@ def _role_filterset(model):
             "content_object": django_filters.ModelChoiceFilter(
                 label=_("Department"), queryset=Department.objects.all()
             ),
+            **extra,
             "role": django_filters.ChoiceFilter(
                 label=_("Role"),
                 field_name="permission__codename",
@@ -245,6 +339,9 @@ class RoleAssignmentViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     index_view_class = RoleAssignmentIndexView
+    add_view_class = RoleAssignmentCreateView
+    edit_view_class = RoleAssignmentEditView
+    delete_view_class = RoleAssignmentDeleteView
     ordering = ["content_object__sort_order", "content_object__name", "permission__pk"]
     holder = None
 
@@ -257,9 +354,17 @@ class RoleAssignmentViewSet(ModelViewSet):
 
     @property
     def list_display(self):
+        if self.holder == "user":
+            holder = Column(
+                "user", label=_("User"), accessor=_holder_name, sort_key="user__last_name"
+            )
+        else:
+            holder = Column(
+                "group", label=_("Group"), accessor="group.name", sort_key="group__name"
+            )
         return [
             "content_object",
-            self.holder,
+            holder,
             Column("role", label=_("Role"), accessor=_role_label),
         ]
 
@@ -278,7 +383,9 @@ class DepartmentUserRoleViewSet(RoleAssignmentViewSet):
     menu_label = _("Roles of people")
     holder = "user"
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    filterset_class = _role_filterset(DepartmentUserObjectPermission)
+    filterset_class = _role_filterset(
+        DepartmentUserObjectPermission, user=PersonChoiceFilter(label=_("User"))
+    )
 
     if not HAS_POLICY_REGISTRY:  # Wagtail 7.4: the viewset carries the policy
         permission_policy = user_role_permission_policy

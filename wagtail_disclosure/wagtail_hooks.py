@@ -15,6 +15,12 @@ from .admin_scoping import (
 from .aliases import refuse_entry_aliases
 from .dashboard import ReviewQueuePanel
 from .documents import serve_document_check
+from .editing import (
+    label_save_draft,
+    report_restart_after_edit,
+    skip_unchanged_save,
+    warn_before_edit,
+)
 from .moderation import (
     drop_workflow_actions_on_create,
     drop_workflow_actions_on_edit,
@@ -22,6 +28,8 @@ from .moderation import (
 )
 from .permissions import Role
 from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
+from .views.entry_status import add_my_entries_panel, my_entries_menu_item
+from .views.record import review_record_buttons
 from .views.review import (
     hide_other_departments_entries,
     refuse_bulk_publication,
@@ -63,10 +71,18 @@ def add_review_queue_panel(request, panels):
 
 
 hooks.register("register_admin_menu_item", review_queue_menu_item)
+hooks.register("register_admin_menu_item", my_entries_menu_item)
+hooks.register("construct_homepage_panels", add_my_entries_panel)
 hooks.register("construct_page_action_menu", add_transition_menu_items)
 hooks.register("construct_page_action_menu", remove_workflow_menu_items)
 hooks.register("before_create_page", drop_workflow_actions_on_create)
 hooks.register("before_edit_page", drop_workflow_actions_on_edit)
+hooks.register("before_edit_page", warn_before_edit)
+hooks.register("before_edit_page", skip_unchanged_save)
+hooks.register("after_edit_page", report_restart_after_edit)
+hooks.register("construct_page_action_menu", label_save_draft)
+hooks.register("register_page_header_buttons", review_record_buttons)
+hooks.register("register_page_listing_more_buttons", review_record_buttons)
 hooks.register("construct_explorer_page_queryset", hide_other_departments_entries)
 hooks.register("construct_page_chooser_queryset", hide_hidden_entries_from_chooser)
 hooks.register("construct_admin_api", scope_admin_pages_api)

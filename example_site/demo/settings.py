@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",  # sitemap.xml: publicly visible entries only
+    "wagtail.contrib.settings",  # the footer of the public pages (DisclosureSiteSettings)
     "django.contrib.sitemaps",  # its sitemap.xml template
     "wagtail.embeds",
     "wagtail.sites",
@@ -117,6 +118,17 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 # Wagtail runs search indexing and similar work as tasks; run them in-process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Mail (review notices) is printed on the console, so the demo needs no mail server and
+# prints no "Could not send" tracebacks. Another backend through the environment, e.g.
+# DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (with
+# DJANGO_EMAIL_FILE_PATH) or django.core.mail.backends.smtp.EmailBackend (with
+# DJANGO_EMAIL_HOST).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "sent_mail"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 
 WAGTAIL_SITE_NAME = "青岚大学信息公开网"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")

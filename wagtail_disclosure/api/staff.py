@@ -22,7 +22,7 @@ from wagtail.models import PageLogEntry
 from ..models import Department, DisclosureEntryPage, EntryReview
 from ..permissions import Role, has_any_role, role_map
 from ..workflow.engine import step_label
-from ..workflow.queue import attach_deadlines
+from ..workflow.queue import attach_deadlines, by_deadline
 from ..workflow.services import (
     TransitionError,
     available_transitions,
@@ -229,7 +229,11 @@ def queue(request, filters: Query[QueueFilters]):
         reviews = reviews.filter(state=filters.state)
     if filters.category is not None:
         reviews = reviews.filter(page__checklist_item__category_id=filters.category)
-    paginator = Paginator(reviews.oldest_first(), filters.page_size)
+    if filters.order == "waiting":
+        reviews = reviews.oldest_first()
+    else:
+        reviews = by_deadline(WORKFLOW, reviews, descending=filters.order == "-deadline")
+    paginator = Paginator(reviews, filters.page_size)
     try:
         page_obj = paginator.page(filters.page)
     except EmptyPage as exc:

@@ -14,6 +14,7 @@ TRANSITIONS = [step.name for step in EntryReview.workflow.human_steps]
 TransitionName = Literal[tuple(TRANSITIONS)]
 StateName = Literal[tuple(ReviewState.values)]
 QueueStateName = Literal[tuple(state.value for state in IN_REVIEW)]
+QueueOrder = Literal["deadline", "-deadline", "waiting"]
 
 #: Largest id (PostgreSQL ``integer``/``bigint`` ids never get there; SQLite would overflow).
 MAX_ID = 2**31 - 1
@@ -122,6 +123,14 @@ class QueueFilters(Schema):
     department: Integer | None = Field(None, ge=1, le=MAX_ID, description="Department id.")
     state: QueueStateName | None = None
     category: Integer | None = Field(None, ge=1, le=MAX_ID, description="Checklist category id.")
+    order: QueueOrder = Field(
+        "deadline",
+        description=(
+            "`deadline`: soonest due first (the admin queue's default), entries without a "
+            "document date last; `-deadline`: latest due first; `waiting`: longest in "
+            "their state first. Ties: longest waiting first, then id."
+        ),
+    )
     page: Integer = Field(1, ge=1, le=100_000)
     page_size: Integer = Field(50, ge=1, le=100)
 

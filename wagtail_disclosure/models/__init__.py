@@ -40,6 +40,7 @@ from .review import (
 )
 from .sections import DisclosureCategoryPage, DisclosureGuidePage, DisclosureIndexPage
 from .sequences import IndexNumberSequence
+from .site_settings import DisclosureSiteSettings
 from .tokens import ApiToken
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "TeachingQualityEntryPage",
     "entry_page_type_for",
     "IndexNumberSequence",
+    "DisclosureSiteSettings",
     "WorkingDayOverride",
     "DepartmentGroupObjectPermission",
     "DepartmentUserObjectPermission",

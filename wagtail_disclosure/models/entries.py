@@ -41,6 +41,7 @@ from ..permissions import EntryPermissionTester
 from ..search import documents as search_text
 from ..search.fields import with_segmented_title
 from ..search.segmentation import segment
+from ..status_panels import EntryStatusPanel
 from ..workflow.guard import check_publication_change
 from .metadata import PUBLIC_METADATA, DisclosureEntryMixin
 from .review import EntryReview, ReviewState
@@ -132,7 +133,8 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
         ),
     ]
     content_panels = (
-        Page.content_panels
+        [EntryStatusPanel()]  # where the review stands, why it came back (status_panels.py)
+        + Page.content_panels
         + metadata_panels
         + [FieldPanel("body"), InlinePanel("attachments", label=_("Attachments"))]
     )

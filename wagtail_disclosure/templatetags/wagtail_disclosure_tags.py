@@ -3,6 +3,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info
 
+from .. import people
 from ..api.refs import document_serve_url as serve_url
 
 register = template.Library()
@@ -32,3 +33,10 @@ def document_serve_url(document):
     """The URL of Wagtail's serve view for a document, so every download is checked
     (``wagtail_disclosure.documents``), whatever ``WAGTAILDOCS_SERVE_METHOD`` says."""
     return serve_url(document) if document else ""
+
+
+@register.filter
+def person_name(user):
+    """A person's name as the package shows it: 郑蓉, surname first, for Chinese names
+    (``wagtail_disclosure.people.person_name``)."""
+    return people.person_name(user)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.models import Page
 
@@ -26,7 +26,7 @@ from ..conf import get_setting
 from ..models import ChecklistCategory, Department, DisclosureEntryPage, EntryReview
 from ..models.review import IN_REVIEW
 from ..permissions import get_departments_for_user, role_map
-from ..workflow.queue import attach_deadlines
+from ..workflow.queue import attach_deadlines, by_deadline
 from ..working_days import DeadlineState
 from .workflow import TransitionForm, TransitionView
 
@@ -155,6 +155,21 @@ class DeadlineColumn(Column):
     cell_template_name = "wagtail_disclosure/admin/cells/deadline.html"
 
 
+class ReviewQueueTable(Table):
+    """Overdue and due-soon rows marked in Wagtail's critical and warning colours
+    (css/admin-queue.css); the deadline cell says the same in words, so colour is never
+    the only sign."""
+
+    row_classnames = {
+        DeadlineState.OVERDUE: "disclosure-queue-row--overdue",
+        DeadlineState.DUE_SOON: "disclosure-queue-row--due-soon",
+    }
+
+    def get_row_classname(self, instance):
+        deadline = getattr(instance, "deadline", None)
+        return self.row_classnames.get(deadline.state, "") if deadline else ""
+
+
 def _edit_url(review):
     return reverse("wagtailadmin_pages:edit", args=[review.page_id])
 
@@ -174,8 +189,10 @@ class ReviewQueueView(BaseListingView):
     index_url_name = "wagtail_disclosure:review_queue"
     index_results_url_name = "wagtail_disclosure:review_queue_results"
     filterset_class = ReviewQueueFilterSet
+    table_class = ReviewQueueTable
     paginate_by = 50
-    default_ordering = "state_changed_at"
+    # Soonest due first (``workflow.queue.by_deadline``: exact due dates, in SQL).
+    default_ordering = "deadline"
     verbose_name = _("entry waiting for review")
     verbose_name_plural = _("entries waiting for review")
     columns = [
@@ -197,16 +214,18 @@ class ReviewQueueView(BaseListingView):
             "state", label=_("State"), accessor="get_state_display", sort_key="state"
         ),
         DateColumn("state_changed_at", label=_("Since"), sort_key="state_changed_at"),
-        DeadlineColumn(
-            "deadline", label=_("Due"), accessor="deadline", sort_key="page__document_date"
-        ),
+        DeadlineColumn("deadline", label=_("Due"), accessor="deadline", sort_key="deadline"),
     ]
 
     def get_base_queryset(self):
         return EntryReview.objects.waiting_for(self.request.user)
 
     def order_queryset(self, queryset):
-        if self.ordering in (None, "state_changed_at"):
+        if self.ordering in (None, "deadline", "-deadline"):
+            return by_deadline(
+                EntryReview.workflow, queryset, descending=self.ordering == "-deadline"
+            )
+        if self.ordering == "state_changed_at":
             return queryset.oldest_first()
         return queryset.order_by(self.ordering, "pk")
 

@@ -19,6 +19,7 @@ from wagtail.admin.widgets import ListingButton
 
 from ..compat import HAS_POLICY_REGISTRY
 from ..models import ApiToken
+from ..people import person_name
 from ..permissions import api_token_permission_policy, can_manage_roles
 
 
@@ -40,11 +41,17 @@ class ApiTokenForm(WagtailAdminModelForm):
         return value
 
 
+def _owner(token):
+    return person_name(token.user)
+
+
 def _status(token):
     return token.status()
 
 
 class ApiTokenIndexView(IndexView):
+    results_template_name = "wagtail_disclosure/admin/index_results.html"
+
     def get_base_queryset(self):
         return visible_tokens(self.request.user).select_related("user")
 
@@ -55,7 +62,9 @@ class ApiTokenIndexView(IndexView):
             Column("prefix", label=_("Key starts with")),
         ]
         if can_manage_roles(self.request.user):
-            columns.append(Column("user", label=_("User"), sort_key="user__username"))
+            columns.append(
+                Column("user", label=_("User"), accessor=_owner, sort_key="user__username")
+            )
         return columns + [
             DateColumn("created_at", label=_("Created"), sort_key="created_at"),
             DateColumn("last_used_at", label=_("Last used"), sort_key="last_used_at"),
