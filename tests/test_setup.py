@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import GroupPagePermission, Page, Site
 
 from tests.utils import make_entry
@@ -26,8 +27,10 @@ CSV = "name,short_code,phone\n教务处,JWC,010-1\n财务处,CWC,\n"
 
 
 def setup(*args):
+    """Run the command in English (its messages are checked in English here)."""
     out = io.StringIO()
-    call_command("disclosure_setup", *args, stdout=out)
+    with translation.override("en"):
+        call_command("disclosure_setup", *args, stdout=out)
     return out.getvalue()
 
 

@@ -16,10 +16,12 @@ code and adds only what is missing.
 import csv
 import dataclasses
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
@@ -67,8 +69,11 @@ class Report:
 
 
 def group_name(role):
-    """The group of a role: "信息公开：部门编辑" in Chinese."""
-    return _("Disclosure: %(role)s") % {"role": Role(role).label}
+    """The group of a role: "信息公开：部门编辑" in Chinese. Always in the site's language
+    (``LANGUAGE_CODE``), whatever language is active, so that running the setup again finds
+    the same groups."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Disclosure: %(role)s") % {"role": Role(role).label}
 
 
 def set_up_section(report, title, slug, site=None):
