@@ -25,7 +25,7 @@ from wagtail.models import (
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from tests.test_pages import edit_form_data
-from tests.utils import category_page, grant, make_department, make_entry, make_section, staff
+from tests.utils import category_page, grant, make_department, make_entry, staff
 from wagtail_disclosure.models import (
     AdmissionsEntryPage,
     ChecklistItem,
@@ -57,8 +57,8 @@ if apps.is_installed("tests.testapp"):
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 @pytest.fixture

@@ -43,8 +43,8 @@ def _no_rate_limit(settings):
 
 
 @pytest.fixture
-def section():
-    return make_section()
+def section(shared_section):
+    return shared_section
 
 
 def legacy_alias(entry, slug):
