@@ -185,7 +185,8 @@ def test_me_lists_roles_by_department(jwc, cwc, client, django_user_model):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     body = response.json()
-    assert body["username"] == "dual" and body["name"] and not body["is_superuser"]
+    assert body["username"] == "dual" and not body["is_superuser"]
+    assert body["name"] == "李明"  # surname first, as the admin writes it; not "明 李"
     assert [r["role"] for r in body["roles_in_all_departments"]] == ["clear_entries"]
     by_code = {d["department"]["short_code"]: d["roles"] for d in body["departments"]}
     assert [r["role"] for r in by_code["JWC"]] == ["edit_entries"]

@@ -544,6 +544,10 @@ def admin_url_tasks(ctx):
                 id=entry["id"], revision=entry["latest_revision_id"]
             ),
             "edit": admin["edit"].format(id=entry["id"]),
+            "review record": admin["record"].format(id=entry["id"]),
+            "review record .docx": admin["record_docx"].format(id=entry["id"]),
+            "review record of a revision": admin["record"].format(id=entry["id"])
+            + f"?revision={entry['latest_revision_id']}",
         }
         for name, url in urls.items():
             tasks.append(partial(check_admin_url_anonymously, ctx, f"{name} of {key}", url))
@@ -551,6 +555,7 @@ def admin_url_tasks(ctx):
         ("pages API", f"{admin['api_pages']}?search=oijwc"),
         ("page search", f"{admin['search']}?q=oijwc"),
         ("review queue", admin["review_queue"]),
+        ("my entries", admin["my_entries"]),
     ):
         tasks.append(partial(check_admin_url_anonymously, ctx, name, url))
     return tasks
@@ -655,6 +660,7 @@ def check_staff_listings(ctx, username):
     listing("workflows report", admin["workflow"], may_refuse=True)
     listing("workflow tasks report", admin["workflow_tasks"], may_refuse=True)
     listing("review queue", admin["review_queue"], may_refuse=True)
+    listing("my entries", admin["my_entries"], may_refuse=True)
     for key in ("draft", "submitted", "published", "newdraft", "withdrawn", "alias"):
         entry = ctx.entries[key]
         visible = entry["department"] in seen
@@ -700,7 +706,7 @@ def check_staff_entry_views(ctx):
         for key in ("draft", "submitted"):
             entry = ctx.entries[key]
             visible = entry["department"] in seen
-            for view in ("edit", "history"):
+            for view in ("edit", "history", "record", "record_docx"):
                 cell = ctx.cell(f"{username}: {view} view of {key} ({entry['department']})")
                 response = client.get(cell, admin[view].format(id=entry["id"]))
                 if response is None:

@@ -16,6 +16,9 @@ DEFAULTS = {
     # Pattern of the 索引号 (index number). Fields: org_code, category_code,
     # category_key, item_code, department_code, year, serial.
     "INDEX_NUMBER_PATTERN": "{org_code}-{category_code}-{year}-{serial:04d}",
+    # Slug of a new entry whose slug is not plain ASCII (e.g. filled from its Chinese
+    # title): "index_number" (its 索引号, short URLs) or "title" (Wagtail's behaviour).
+    "ENTRY_SLUG": "index_number",
     # 机构代码 used when the section root does not give its own.
     "ORGANISATION_CODE": "",
     # Top navigation of the public pages: a list of (key, label, target); None: the default

@@ -416,6 +416,13 @@ class Builder:
                     "/0/", "/{id}/"
                 ),
                 "review_queue": reverse("wagtail_disclosure:review_queue"),
+                "my_entries": reverse("wagtail_disclosure:my_entries"),
+                "record": reverse("wagtail_disclosure:review_record", args=[0]).replace(
+                    "/0/", "/{id}/"
+                ),
+                "record_docx": reverse(
+                    "wagtail_disclosure:review_record_docx", args=[0]
+                ).replace("/0/", "/{id}/"),
                 "transition": reverse(
                     "wagtail_disclosure:entry_transition", args=[0, "submit"]
                 ).replace("/0/submit/", "/{id}/{transition}/"),

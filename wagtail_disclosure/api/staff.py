@@ -20,6 +20,7 @@ from ninja import Path, Query, Router
 from wagtail.models import PageLogEntry
 
 from ..models import Department, DisclosureEntryPage, EntryReview
+from ..people import person_name
 from ..permissions import Role, has_any_role, role_map
 from ..workflow.engine import step_label
 from ..workflow.queue import attach_deadlines, by_deadline
@@ -191,7 +192,7 @@ def me(request):
     token = request.auth
     return {
         "username": user.get_username(),
-        "name": user.get_full_name().strip() or user.get_username(),
+        "name": person_name(user),
         "is_superuser": user.is_superuser,
         "roles_in_all_departments": [{"role": r.value, "label": str(r.label)} for r in everywhere],
         "departments": [

@@ -35,6 +35,7 @@ from ..api.v2_fields import (
     PublicSummaryField,
     WithdrawalField,
 )
+from ..entry_urls import apply_short_slug
 from ..forms import DisclosureEntryForm
 from ..index_numbers import assign_index_number
 from ..permissions import EntryPermissionTester
@@ -241,8 +242,11 @@ class DisclosureEntryPage(DisclosureEntryMixin, Page):
             return super().save(*args, **kwargs)
         with transaction.atomic():
             assign_index_number(self)
+            extra = {"index_number", "index_site"}
+            if self.pk is None and apply_short_slug(self):
+                extra.add("slug")
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "index_number", "index_site"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
             return super().save(*args, **kwargs)
 
     def copy(self, *args, **kwargs):
