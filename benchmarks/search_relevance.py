@@ -2,22 +2,30 @@
 
 Builds a throwaway database (SQLite in a temp dir; PostgreSQL when DATABASE_URL is set,
 e.g. under ``scripts/with-postgres``), fills it with the corpus of
-``benchmarks/search_corpus.py`` (≥1,000 original entries, ≥100 judged queries), and
-reports per backend:
+``benchmarks/relevance_corpus`` (2,200 original entries written the way real disclosure
+pages are, 356 judged queries split into a development and a test half), and reports per
+half and backend:
 
-* recall@10 (relevant found in the top 10 / min(relevant, 10)), MRR, nDCG@10 (binary),
-  for wagtail-disclosure's segmented search and for stock Wagtail search (the same
-  corpus indexed with Wagtail's own fields only, queried with the raw query string);
+* recall@10 (relevant, grade >= 1, found in the top 10 / min(relevant, 10)), MRR (the
+  first answer, grade 2), nDCG@10 (graded gains 2^g - 1), for wagtail-disclosure's search
+  and for stock Wagtail search (the same corpus indexed with Wagtail's own fields only,
+  queried with the raw query string); the development half also by query class, with the
+  queries missed;
 * search latency p50/p95 (``search_entries`` + first page of 10 + count) at the sizes
-  given with ``--latency-sizes`` (default 10000).
+  given with ``--latency-sizes`` (default 10000; none to skip).
 
-Run from the repository root::
+Tune on ``--half dev`` only; the test half is the figure that counts.
 
-    .venv/bin/python benchmarks/search_relevance.py
-    scripts/with-postgres .venv/bin/python benchmarks/search_relevance.py
-    .venv/bin/python benchmarks/search_relevance.py --latency-sizes 10000 100000
+Run from the repository root, with a Python that has the package and its ``test`` extra
+(e.g. ``.nox/tests-wagtail8-sqlite/bin/python``)::
 
-Results are written to ``benchmarks/results/search_relevance_<vendor>.json``.
+    python benchmarks/search_relevance.py
+    python benchmarks/search_relevance.py --half dev --latency-sizes
+    scripts/with-postgres python benchmarks/search_relevance.py
+    python benchmarks/search_relevance.py --latency-sizes 10000 100000
+
+Results are written to ``benchmarks/results/search_relevance_<vendor>.json`` (with
+``--half dev`` or ``test``: ``search_relevance_<vendor>_<half>.json``).
 """
 
 import argparse
@@ -42,12 +50,14 @@ _spec = importlib.util.spec_from_file_location(
 throughput = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(throughput)
 
+import relevance_corpus  # noqa: E402
 import search_bulk  # noqa: E402
-import search_corpus as corpus  # noqa: E402
+import search_corpus as corpus_rows  # noqa: E402  (rows of the latency sizes)
 
 
-def build(section_title, entries, hand=True, section=None):
-    """Create the section, departments and entries (live, no revisions), unindexed."""
+def build(section_title, corpus):
+    """Create the section, departments and the corpus entries (live, no revisions),
+    unindexed. Returns the section and a map of corpus entry key -> page id."""
     from django.db import transaction
     from django.test.utils import override_settings
     from django.utils import timezone
@@ -63,60 +73,47 @@ def build(section_title, entries, hand=True, section=None):
     )
     from wagtail_disclosure.sections import ensure_category_pages
 
-    if section is None:
-        root = Page.get_first_root_node()
-        section = root.add_child(instance=DisclosureIndexPage(title=section_title, slug="xxgk"))
-        ensure_category_pages(section)
-    offset = section.get_descendants().count()
+    root = Page.get_first_root_node()
+    section = root.add_child(instance=DisclosureIndexPage(title=section_title, slug="xxgk"))
+    ensure_category_pages(section)
     departments = {
         code: Department.objects.get_or_create(short_code=code, defaults={"name": name})[0]
-        for code, name in corpus.DEPARTMENTS
+        for code, name in relevance_corpus.DEPARTMENTS
     }
     parents = {p.category_id: p for p in DisclosureCategoryPage.objects.child_of(section)}
-    items = {i.code: i for i in ChecklistItem.objects.for_checklist(section.checklist)}
+    items = {
+        i.code: i
+        for i in ChecklistItem.objects.for_checklist(section.checklist).select_related("category")
+    }
     no_index = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
     keys = {}
-    rows = list(entries)
-    if hand:
-        for key, title, summary, code in corpus.HAND_ENTRIES:
-            rows.append(
-                {
-                    "key": key,
-                    "title": title,
-                    "summary": summary,
-                    "item": items[code],
-                    "department": "XB",
-                    "year": 2024,
-                }
-            )
-    ids = []
     with (
         override_settings(WAGTAILSEARCH_BACKENDS=no_index),
         disable_reference_index_auto_update(),
         throughput.publication_allowed(),
         transaction.atomic(),
     ):
-        for n, row in enumerate(rows):
-            item = row["item"]
-            date = datetime.date(row["year"], 1 + n % 12, 1 + n % 28)
+        for n, row in enumerate(corpus.entries):
+            item = items[row.item]
+            date = datetime.date(row.year, 1 + n % 12, 1 + n % 28)
             entry = entry_page_type_for(item.category.key)(
-                title=row["title"],
-                slug=f"e-{offset + n + 1}",
+                title=row.title,
+                slug=f"e-{n + 1}",
                 checklist_item=item,
-                department=departments[row["department"]],
+                department=departments[row.department],
+                document_number=row.document_number,
                 document_date=date,
                 publication_date=date,
-                summary=row["summary"],
+                summary=row.summary,
+                body=row.body,
                 live=True,
                 first_published_at=timezone.make_aware(
                     datetime.datetime.combine(date, datetime.time(9))
                 ),
             )
             parents[item.category_id].add_child(instance=entry)
-            ids.append(entry.pk)
-            if "key" in row:
-                keys[row["key"]] = entry.pk
-    return section, ids, keys
+            keys[row.key] = entry.pk
+    return section, keys
 
 
 def reindex(stock=False):
@@ -147,48 +144,40 @@ def restore(saved):
         model.search_fields = fields
 
 
-def judged_queries(section, keys):
-    from wagtail_disclosure.models import ChecklistItem, DisclosureEntryPage
-    from wagtail_disclosure.search import segmentation
-
-    items = list(ChecklistItem.objects.for_checklist(section.checklist).order_by("number"))
-    entries = list(
-        DisclosureEntryPage.objects.descendant_of(section).values_list(
-            "pk", "title", "document_date"
-        )
-    )
-    normal = [(pk, segmentation.normalize(t), d.year) for pk, t, d in entries]
-    jieba = segmentation._jieba()
-    queries = []
-    for q in corpus.generated_queries(items, lambda phrase: list(jieba.cut(phrase))):
-        word = segmentation.normalize(q["word"])
-        relevant = {
-            pk for pk, t, y in normal if word in t and (q["year"] is None or y == q["year"])
-        }
-        if relevant:
-            queries.append((q["query"], relevant))
-    for query, hand_keys in corpus.HAND_QUERIES:
-        words = [segmentation.normalize(w) for w in query.split()]
-        relevant = {keys[k] for k in hand_keys}
-        relevant |= {pk for pk, t, y in normal if all(w in t for w in words)}
-        queries.append((query, relevant))
-    return queries
+def judged_queries(corpus, keys, half):
+    """(query text, {page id: grade}, query) of the queries of ``half`` (dev, test, both)."""
+    return [
+        (q.text, {keys[k]: grade for k, grade in q.relevant.items()}, q) for q in corpus.half(half)
+    ]
 
 
 def metrics(ranked, relevant):
+    """recall@10 (grade >= 1), reciprocal rank of the first answer (grade 2), nDCG@10."""
     top = ranked[:10]
-    hits = [1 if pk in relevant else 0 for pk in top]
-    recall = sum(hits) / min(len(relevant), 10)
-    rr = next((1 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
-    dcg = sum(h / math.log2(i + 2) for i, h in enumerate(hits))
-    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+    grades = [relevant.get(pk, 0) for pk in top]
+    recall = sum(1 for g in grades if g) / min(len(relevant), 10)
+    rr = next((1 / (i + 1) for i, g in enumerate(grades) if g == 2), 0.0)
+    dcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+    best = sorted(relevant.values(), reverse=True)[:10]
+    ideal = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(best))
     return recall, rr, dcg / ideal
 
 
 SHOW = set()
 
 
-def evaluate(section, queries, stock=False):
+def _summary(scores):
+    n = len(scores)
+    return {
+        "queries": n,
+        "recall@10": round(sum(s[0] for s in scores) / n, 4),
+        "MRR": round(sum(s[1] for s in scores) / n, 4),
+        "nDCG@10": round(sum(s[2] for s in scores) / n, 4),
+    }
+
+
+def evaluate(section, queries, stock=False, details=False):
+    """Scores of ``queries``; ``details`` (development half only): by class, and misses."""
     from wagtail.search.backends import get_search_backend
 
     from wagtail_disclosure.models import DisclosureEntryPage
@@ -196,33 +185,41 @@ def evaluate(section, queries, stock=False):
 
     backend = get_search_backend()
     visible = DisclosureEntryPage.objects.filter(id__in=searchable_entries(section).values("id"))
-    scores, misses = [], []
-    for query, relevant in queries:
+    scores, by_class, misses = [], {}, []
+    for text, relevant, query in queries:
         if stock:
-            ranked = [e.pk for e in backend.search(query, visible)[:10]]
+            ranked = [e.pk for e in backend.search(text, visible)[:10]]
         else:
-            ranked = [e.pk for e in search_entries(query, section=section).results[:10]]
+            ranked = [e.pk for e in search_entries(text, section=section).results[:10]]
         m = metrics(ranked, relevant)
-        if query in SHOW:
-            from wagtail_disclosure.models import DisclosureEntryPage as E
-
+        if text in SHOW and query.half == "dev":  # never the test half's rankings
             titles = dict(
-                E.objects.filter(pk__in=set(ranked) | relevant).values_list("pk", "title")
+                DisclosureEntryPage.objects.filter(pk__in=set(ranked) | set(relevant)).values_list(
+                    "pk", "title"
+                )
             )
-            print(f"{query!r} {'stock' if stock else 'ours'}: {m}")
-            print("  ranked:", [(titles[pk], pk in relevant) for pk in ranked])
-            print("  missed:", [titles[pk] for pk in relevant - set(ranked)][:10])
+            print(f"{text!r} {'stock' if stock else 'ours'}: {m}")
+            print("  ranked:", [(titles[pk], relevant.get(pk, 0)) for pk in ranked])
+            print("  missed:", [titles[pk] for pk in set(relevant) - set(ranked)][:10])
         scores.append(m)
-        if m[0] < 1:
-            misses.append(query)
-    n = len(scores)
-    return {
-        "queries": n,
-        "recall@10": round(sum(s[0] for s in scores) / n, 4),
-        "MRR": round(sum(s[1] for s in scores) / n, 4),
-        "nDCG@10": round(sum(s[2] for s in scores) / n, 4),
-        "queries with recall@10 < 1": misses[:30],
-    }
+        for name in query.classes:
+            by_class.setdefault(name, []).append(m)
+        if m[0] < 1 or m[1] < 1:
+            misses.append(
+                {
+                    "query": text,
+                    "classes": list(query.classes),
+                    "recall@10": round(m[0], 3),
+                    "RR": round(m[1], 3),
+                }
+            )
+    result = _summary(scores)
+    result["by_class"] = {name: _summary(s) for name, s in sorted(by_class.items())}
+    if details:
+        result["queries with recall@10 < 1 or first answer not first"] = misses
+    else:
+        result["queries with recall@10 < 1 or first answer not first"] = len(misses)
+    return result
 
 
 def latency(section, queries, repeat=2):
@@ -233,7 +230,7 @@ def latency(section, queries, repeat=2):
     timings, slowest = [], {}
     load_before = os.getloadavg()[0]
     for _ in range(repeat):
-        for query, _relevant in queries:
+        for query, _relevant, _q in queries:
             started = time.perf_counter()
             outcome = search_entries(query, section=section)
             page = Paginator(outcome.results, 10).get_page(1)
@@ -296,29 +293,44 @@ def run(args):
         "environment": environment(),
     }
 
-    entries = corpus.generate_entries(items)
     t = time.perf_counter()
-    section, ids, keys = build("信息公开", entries)
-    result["corpus_entries"] = len(ids)
+    corpus = relevance_corpus.build()
+    result["corpus"] = {
+        "generator": f"benchmarks/relevance_corpus (seed {relevance_corpus.SEED})",
+        "entries": len(corpus.entries),
+        "judged_queries": len(corpus.queries),
+        "dev_queries": len(corpus.half("dev")),
+        "test_queries": len(corpus.half("test")),
+        "fingerprint": relevance_corpus.fingerprint(corpus),
+        "generate_s": round(time.perf_counter() - t, 1),
+    }
+    t = time.perf_counter()
+    section, keys = build("信息公开", corpus)
+    ids = list(keys.values())
     result["build_s"] = round(time.perf_counter() - t, 1)
-    queries = judged_queries(section, keys)
-    result["judged_queries"] = len(queries)
+    halves = ["dev", "test"] if args.half == "both" else [args.half]
+    queries = {half: judged_queries(corpus, keys, half) for half in halves}
 
     saved, result["index_s_stock"] = reindex(stock=True)
-    result["stock"] = evaluate(section, queries, stock=True)
+    stock = {
+        half: evaluate(section, queries[half], stock=True, details=half == "dev") for half in halves
+    }
     restore(saved)
     _, result["index_s_segmented"] = reindex()
-    result["segmented"] = evaluate(section, queries)
+    ours = {half: evaluate(section, queries[half], details=half == "dev") for half in halves}
+    result["halves"] = {half: {"ours": ours[half], "stock": stock[half]} for half in halves}
     print(json.dumps(result, ensure_ascii=False, indent=1), flush=True)
+    print_table(result)
 
     result["latency"] = {}
+    timed = judged_queries(corpus, keys, "both")
     for size in args.latency_sizes:
         extra = size - len(ids)
         if extra > 0:
             per_item = math.ceil(extra / len(items))
-            corpus.ENTRIES_PER_ITEM = per_item
+            corpus_rows.ENTRIES_PER_ITEM = per_item
             t = time.perf_counter()
-            rows = corpus.generate_entries(items)[:extra]
+            rows = corpus_rows.generate_entries(items)[:extra]
             new_ids = search_bulk.build_entries(section, rows, offset=len(ids))
             checks = search_bulk.verify(section, new_ids)
             built = round(time.perf_counter() - t, 1)
@@ -335,16 +347,37 @@ def run(args):
                 "build_s": built,
                 "index_s": indexed,
             }
-        result["latency"][str(size)] = latency(section, queries)
+        result["latency"][str(size)] = latency(section, timed)
         print(json.dumps({size: result["latency"][str(size)]}), flush=True)
     return result
+
+
+def print_table(result):
+    print(f"\n{result['vendor']}: ours (stock Wagtail)")
+    print("| half | queries | recall@10 | MRR | nDCG@10 |")
+    print("|---|---:|---:|---:|---:|")
+    for half, scores in result["halves"].items():
+        ours, stock = scores["ours"], scores["stock"]
+        print(
+            f"| {half} | {ours['queries']} | "
+            + " | ".join(f"{ours[k]:.3f} ({stock[k]:.3f})" for k in ("recall@10", "MRR", "nDCG@10"))
+            + " |"
+        )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--latency-sizes", type=int, nargs="*", default=[10000])
+    parser.add_argument(
+        "--half",
+        choices=["dev", "test", "both"],
+        default="both",
+        help="which judged queries to score (default: both, reported separately); tune on dev",
+    )
     parser.add_argument("--output", type=Path)
-    parser.add_argument("--show", nargs="*", default=[], help="print the ranking of these queries")
+    parser.add_argument(
+        "--show", nargs="*", default=[], help="print the ranking of these (development) queries"
+    )
     args = parser.parse_args(argv)
     SHOW.update(args.show)
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -358,8 +391,9 @@ def main(argv=None):
 
             connections.close_all()
             db.drop()
-    output = (
-        args.output or REPO / "benchmarks" / "results" / f"search_relevance_{result['vendor']}.json"
+    suffix = "" if args.half == "both" else f"_{args.half}"
+    output = args.output or (
+        REPO / "benchmarks" / "results" / f"search_relevance_{result['vendor']}{suffix}.json"
     )
     output.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     print(f"written to {output}")
