@@ -155,3 +155,97 @@ def page_messages(page) -> str:
         "nodes => nodes.map(n => n.innerText.trim()).filter(Boolean)",
     )
     return f"{page.url}: {' | '.join(texts) or '(no messages)'}"
+
+
+# --- helpers of the per-role tests (tests/test_browser_roles.py) -------------------------
+
+#: Where the screenshots of the documentation live.
+DOCS_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+#: Set to write the screenshots into docs/images as well (otherwise only into tmp_path).
+UPDATE_SCREENSHOTS = "WAGTAIL_DISCLOSURE_UPDATE_SCREENSHOTS"
+#: The largest screenshot the docs take, in bytes.
+SCREENSHOT_MAX_BYTES = 300_000
+
+
+def screenshot(page, name: str, tmp_path, **options) -> Path:
+    """A PNG of ``page`` (the viewport, 1280 px wide) in ``tmp_path``; copied to
+    ``docs/images/<name>`` when ``$WAGTAIL_DISCLOSURE_UPDATE_SCREENSHOTS`` is set. Fails if
+    the image is too large for the docs."""
+    # Web fonts loaded; ``animations="disabled"`` finishes finite animations (fade-ins)
+    # and cancels infinite ones before the shot.
+    page.evaluate("document.fonts.ready")
+    path = Path(tmp_path) / name
+    page.screenshot(path=str(path), animations="disabled", **options)
+    size = path.stat().st_size
+    assert size < SCREENSHOT_MAX_BYTES, f"{name} is {size} bytes"
+    if os.environ.get(UPDATE_SCREENSHOTS):
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        (DOCS_IMAGES / name).write_bytes(path.read_bytes())
+    return path
+
+
+def text_of(locator) -> str:
+    """The visible text of ``locator`` (one element), whitespace collapsed."""
+    return " ".join(locator.inner_text().split())
+
+
+def row_texts(page, selector: str) -> list[str]:
+    """The visible text of each element ``selector`` matches, whitespace collapsed."""
+    return [" ".join(text.split()) for text in page.locator(selector).all_inner_texts()]
+
+
+def line_count(locator) -> int:
+    """How many lines the text of ``locator`` (one element) takes on the screen."""
+    return locator.evaluate(
+        """element => {
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            return tops.size;
+        }"""
+    )
+
+
+def log_in_to(browser, base_url: str, path: str, username: str, password: str, locale="zh-CN"):
+    """Log in through the admin login form, asked for by ``path`` (as when following a link
+    to an admin page while logged out); returns the page, on ``path``."""
+    from urllib.parse import quote
+
+    page = new_page(browser, locale)
+    page.goto(f"{base_url}/admin/login/?next={quote(path)}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    assert page.url == base_url + path, f"{username} could not log in: {page.url}"
+    return page
+
+
+@contextmanager
+def chromium_for_module(django_db_blocker):
+    """:func:`chromium` for a module-scoped fixture of live-server tests, with
+    ``DJANGO_ALLOW_ASYNC_UNSAFE`` set (Playwright's sync API keeps an event loop running in
+    this thread; the ORM calls of the tests are still plain synchronous code).
+
+    While a loop runs, Django's connections (an asgiref ``Local``, thread-critical) live in
+    a context variable, not in the thread: the tests get a new connection object to the
+    same test database, without the contents Django serialized when it created the
+    database, and ``serialized_rollback`` would restore nothing after the first test. They
+    are handed over to the new connections here. (A browser per test, launched after the
+    restore, does not need this; ``tests/test_browser.py`` does that.)
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        serialized = {
+            alias: connections[alias]._test_serialized_contents
+            for alias in connections
+            if hasattr(connections[alias], "_test_serialized_contents")
+        }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with chromium() as launched:
+            with django_db_blocker.unblock():
+                for alias, contents in serialized.items():
+                    connections[alias]._test_serialized_contents = contents
+            yield launched

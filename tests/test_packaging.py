@@ -269,6 +269,9 @@ def fresh_project_smoke_test(readme_path: Path, source: Path, work: Path) -> str
             fh.write("\n\n# --- wagtail-disclosure: README install guide ---\n" + urls_code)
 
     manage = project_dir / "manage.py"
+    checked = _run([python, manage, "check"], cwd=project_dir)
+    # The guide puts the package before Wagtail's apps (its admin templates and wording).
+    assert "wagtail_disclosure.W007" not in checked, checked
     _run([python, manage, "migrate", "--noinput"], cwd=project_dir)
     departments = work / "departments.csv"
     departments.write_text("name,short_code\n教务处,JWC\n", encoding="utf-8")

@@ -119,3 +119,33 @@ def page_search_filter_check(app_configs, **kwargs):
             id="wagtail_disclosure.W006",
         )
     ]
+
+
+@register()
+def app_order_check(app_configs, **kwargs):
+    """wagtail_disclosure.W007: the package comes after Wagtail's admin in INSTALLED_APPS."""
+    return app_order_messages([config.name for config in apps.get_app_configs()])
+
+
+def app_order_messages(app_names):
+    """Django looks for templates and merges translations in INSTALLED_APPS order, the
+    first app winning. The package overrides some of Wagtail's admin templates (the entry
+    status in the page editor's side panel, a header label) and some of Wagtail's wording;
+    after ``wagtail.admin`` those overrides are not used."""
+    names = list(app_names)
+    if "wagtail_disclosure" not in names or "wagtail.admin" not in names:
+        return []
+    if names.index("wagtail_disclosure") < names.index("wagtail.admin"):
+        return []
+    return [
+        Warning(
+            "'wagtail_disclosure' comes after 'wagtail.admin' in INSTALLED_APPS: the page "
+            "editor then shows Wagtail's own status panel instead of the entry's review "
+            "state, and Wagtail's wording where the package translates or corrects it.",
+            hint=(
+                "Put 'wagtail_disclosure' before the Wagtail apps in INSTALLED_APPS "
+                "(docs/installation.md)."
+            ),
+            id="wagtail_disclosure.W007",
+        )
+    ]

@@ -33,6 +33,26 @@ def person_name(user):
     return full_name or user.get_username()
 
 
+class SurnameFirstNameMixin:
+    """For a site's custom user model: ``get_full_name()`` writes Chinese names surname
+    first, so that Wagtail's own screens (page history, revisions, locks, the page
+    listing's owner, the account menu) show 郑蓉 rather than "蓉 郑". Wagtail names people
+    only through ``get_full_name()`` (``wagtail.admin.utils.get_user_display_name``), so
+    this is the one place to change it; with Django's own ``auth.User`` see
+    docs/translations.md ("Names of people")::
+
+        class User(SurnameFirstNameMixin, AbstractUser):
+            pass
+    """
+
+    def get_full_name(self):
+        first = (self.first_name or "").strip()
+        last = (self.last_name or "").strip()
+        if is_cjk(first) or is_cjk(last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
+
 def anonymous_username():
     """The username of django-guardian's AnonymousUser row (``None`` if guardian is not
     configured with one)."""
@@ -49,3 +69,15 @@ def real_people(queryset=None):
     if name is None:
         return queryset
     return queryset.exclude(**{get_user_model().USERNAME_FIELD: name})
+
+
+def role_assignment_title(assignment):
+    """郑蓉 · 部门编辑 · 教务处: a department role of a person or a group, as the admin names
+    it (django-guardian's own ``str()`` is a code name, '教务处 | zr | edit_entries')."""
+    from .permissions import Role
+
+    holder = person_name(assignment.user) if hasattr(assignment, "user_id") else None
+    if holder is None:
+        holder = assignment.group.name
+    role = Role(assignment.permission.codename).label
+    return " · ".join(str(part) for part in (holder, role, assignment.content_object))

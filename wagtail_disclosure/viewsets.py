@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -24,7 +25,7 @@ from .models import (
     ReleaseChannel,
     WorkingDayOverride,
 )
-from .people import person_name, real_people
+from .people import person_name, real_people, role_assignment_title
 from .permissions import (
     Role,
     checklist_item_permission_policy,
@@ -35,13 +36,31 @@ from .permissions import (
 from .views.tokens import ApiTokenViewSet
 
 
+def yes_no_column(model, name):
+    """A listing column of a boolean field that reads 是 / 否: Wagtail's own shows the
+    Python value ("True"), and its BooleanColumn names its icons "True" / "False"."""
+    return Column(
+        name,
+        label=capfirst(model._meta.get_field(name).verbose_name),
+        accessor=lambda instance: _("Yes") if getattr(instance, name) else _("No"),
+        sort_key=name,
+    )
+
+
 class DepartmentViewSet(ModelViewSet):
     name = "disclosure_departments"
     model = Department
     icon = "group"
     menu_label = _("Departments")
     add_to_admin_menu = False
-    list_display = ["name", "short_code", "parent", "contact_person", "phone", "is_active"]
+    list_display = [
+        "name",
+        "short_code",
+        "parent",
+        "contact_person",
+        "phone",
+        yes_no_column(Department, "is_active"),
+    ]
     list_filter = ["is_active", "parent"]
     search_fields = ["name", "short_code", "contact_person"]
     ordering = ["sort_order", "name"]
@@ -76,7 +95,14 @@ class ChecklistItemViewSet(ModelViewSet):
     icon = "list-ol"
     menu_label = _("Checklist items")
     add_to_admin_menu = False
-    list_display = ["code", "title", "category", "default_department", "update_rule", "is_official"]
+    list_display = [
+        "code",
+        "title",
+        "category",
+        "default_department",
+        "update_rule",
+        yes_no_column(ChecklistItem, "is_official"),
+    ]
     list_filter = [
         "category__checklist",
         "category",
@@ -122,7 +148,13 @@ class ChecklistViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("Checklists")
     add_to_admin_menu = False
-    list_display = ["title", "code", "document_number", "issued_on", "is_official"]
+    list_display = [
+        "title",
+        "code",
+        "document_number",
+        "issued_on",
+        yes_no_column(Checklist, "is_official"),
+    ]
     search_fields = ["title", "code", "document_number"]
     copy_view_enabled = False
     edit_handler = ObjectList(
@@ -156,7 +188,13 @@ class ChecklistCategoryViewSet(ModelViewSet):
     icon = "folder-inverse"
     menu_label = _("Checklist categories")
     add_to_admin_menu = False
-    list_display = ["number", "title", "key", "checklist", "requires_sign_off"]
+    list_display = [
+        "number",
+        "title",
+        "key",
+        "checklist",
+        yes_no_column(ChecklistCategory, "requires_sign_off"),
+    ]
     list_filter = ["checklist", "requires_sign_off"]
     ordering = ["checklist", "number"]
     copy_view_enabled = False
@@ -179,7 +217,7 @@ class WorkingDayOverrideViewSet(ModelViewSet):
     icon = "date"
     menu_label = _("Working-day overrides")
     add_to_admin_menu = False
-    list_display = ["date", "weekday", "is_working_day", "note"]
+    list_display = ["date", "weekday", yes_no_column(WorkingDayOverride, "is_working_day"), "note"]
     list_filter = ["is_working_day"]
     search_fields = ["note"]
     ordering = ["-date"]
@@ -264,10 +302,7 @@ class RoleAssignmentCreateView(CreateView):
 def _assignment_title(assignment):
     """郑蓉 · 部门编辑 · 教务处: the title of an assignment on its edit and delete screens
     (the model's ``str()`` is guardian's code name, '教务处 | zr | edit_entries')."""
-    return " · ".join(
-        str(part)
-        for part in (_holder_name(assignment), _role_label(assignment), assignment.content_object)
-    )
+    return role_assignment_title(assignment)
 
 
 class RoleAssignmentEditView(EditView):

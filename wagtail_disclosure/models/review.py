@@ -409,6 +409,11 @@ class DepartmentUserObjectPermission(UserObjectPermissionBase):
         verbose_name = _("department role of a person")
         verbose_name_plural = _("department roles of people")
 
+    def __str__(self):
+        from ..people import role_assignment_title
+
+        return role_assignment_title(self)
+
 
 class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
     """A group's role in one department (django-guardian, direct foreign key)."""
@@ -420,3 +425,8 @@ class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("department role of a group")
         verbose_name_plural = _("department roles of groups")
+
+    def __str__(self):
+        from ..people import role_assignment_title
+
+        return role_assignment_title(self)

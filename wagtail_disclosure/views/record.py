@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views import View
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
@@ -95,7 +96,7 @@ def docx_bytes(record):
         cells[0].text, cells[1].text = str(label), str(value)
     document.add_heading(_("Decisions on this version"), level=2)
     if record.steps:
-        headings = (_("Step"), _("By"), _("Time"), _("State"), _("Comment"))
+        headings = (_("Step"), _("By"), _("Time"), _("State"), pgettext("review", "Comment"))
         table = document.add_table(rows=1, cols=len(headings))
         table.style = "Table Grid"
         for cell, heading in zip(table.rows[0].cells, headings, strict=True):

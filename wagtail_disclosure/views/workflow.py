@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -41,7 +42,7 @@ class TransitionForm(forms.Form):
     """The comment, and what the person saw: the form is refused if either moved on."""
 
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("review", "Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. Recorded in the history and sent with the notice."),
