@@ -153,6 +153,12 @@ def check_site_groups_and_users():
     ).exists()
     editor = User.objects.get(username="editor_jwc")
     assert editor.groups.filter(name="部门编辑").exists()
+    # Wagtail's own screens (history, revisions, locks) and the package name her alike.
+    from wagtail.admin.utils import get_user_display_name
+
+    from wagtail_disclosure.people import person_name
+
+    assert get_user_display_name(editor) == person_name(editor) == "郑蓉"
     assert not GroupPagePermission.objects.filter(
         group__name="部门编辑", permission__codename="publish_page"
     ).exists()

@@ -303,10 +303,13 @@ class Command(BaseCommand):
         for username, last_name, first_name, group_name, _unit in data.USERS:
             if User.objects.filter(username=username).exists():
                 continue
+            # The whole name in 名 and 姓 left empty: Wagtail's own screens name people
+            # with auth.User's get_full_name() ("first last"), which would give 蓉 郑;
+            # this way they show 郑蓉, as the package does (docs/translations.md).
             fields = {
                 "email": data.email(username.replace("_", ".")),
-                "first_name": first_name,
-                "last_name": last_name,
+                "first_name": f"{last_name}{first_name}",
+                "last_name": "",
             }
             if group_name is None:
                 user = User.objects.create_superuser(
