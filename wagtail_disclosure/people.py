@@ -70,14 +70,3 @@ def real_people(queryset=None):
         return queryset
     return queryset.exclude(**{get_user_model().USERNAME_FIELD: name})
 
-
-def role_assignment_title(assignment):
-    """郑蓉 · 部门编辑 · 教务处: a department role of a person or a group, as the admin names
-    it (django-guardian's own ``str()`` is a code name, '教务处 | zr | edit_entries')."""
-    from .permissions import Role
-
-    holder = person_name(assignment.user) if hasattr(assignment, "user_id") else None
-    if holder is None:
-        holder = assignment.group.name
-    role = Role(assignment.permission.codename).label
-    return " · ".join(str(part) for part in (holder, role, assignment.content_object))

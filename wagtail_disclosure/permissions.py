@@ -36,6 +36,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import PagePermissionTester
 from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
 
+from .people import person_name
+
 APP_LABEL = "wagtail_disclosure"
 
 
@@ -441,3 +443,13 @@ class EntryPermissionTester(PagePermissionTester):
         return self.can_edit() and has_role(
             self.user, Role.DISCLOSURE_OFFICE, self.page.department_id
         )
+
+
+def role_assignment_title(assignment):
+    """郑蓉 · 部门编辑 · 教务处: a department role of a person or a group, as the admin names
+    it (django-guardian's own ``str()`` is a code name, '教务处 | zr | edit_entries')."""
+    holder = person_name(assignment.user) if hasattr(assignment, "user_id") else None
+    if holder is None:
+        holder = assignment.group.name
+    role = Role(assignment.permission.codename).label
+    return " · ".join(str(part) for part in (holder, role, assignment.content_object))

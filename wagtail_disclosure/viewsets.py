@@ -25,11 +25,12 @@ from .models import (
     ReleaseChannel,
     WorkingDayOverride,
 )
-from .people import person_name, real_people, role_assignment_title
+from .people import person_name, real_people
 from .permissions import (
     Role,
     checklist_item_permission_policy,
     group_role_permission_policy,
+    role_assignment_title,
     role_permissions,
     user_role_permission_policy,
 )

@@ -410,7 +410,7 @@ class DepartmentUserObjectPermission(UserObjectPermissionBase):
         verbose_name_plural = _("department roles of people")
 
     def __str__(self):
-        from ..people import role_assignment_title
+        from ..permissions import role_assignment_title
 
         return role_assignment_title(self)
 
@@ -427,6 +427,6 @@ class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("department roles of groups")
 
     def __str__(self):
-        from ..people import role_assignment_title
+        from ..permissions import role_assignment_title
 
         return role_assignment_title(self)
