@@ -1,6 +1,7 @@
-"""Text of attached documents (PDF, DOCX, XLSX), extracted for search.
+"""Text extracted for search from attached documents (an entry's body is read block by
+block in :mod:`wagtail_disclosure.search.block_text`).
 
-Extraction runs in the background (``wagtail_disclosure.tasks.extract_attachment_text``,
+Extraction of attached documents (PDF, DOCX, XLSX) runs in the background (``wagtail_disclosure.tasks.extract_attachment_text``,
 a django-tasks task, like Wagtail's own search indexing), so saving and publishing an
 entry never waits for it. A document that cannot be read is logged and indexed without
 its text; it never blocks publication.
@@ -12,12 +13,19 @@ import zipfile
 from pathlib import PurePosixPath
 
 from .conf import get_setting
+from .search.block_text import CELL_SEPARATOR, stream_text  # noqa: F401 (stream_text: API)
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractionError(Exception):
     """The document could not be read."""
+
+
+def text_lines(text):
+    """``text`` with the spaces in each line collapsed and blank lines dropped."""
+    lines = (" ".join(line.split()) for line in str(text or "").splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _pdf_text(data):
@@ -34,7 +42,8 @@ def _docx_text(data):
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
+            cells = [" ".join(cell.text.split()) for cell in row.cells]
+            parts.append(CELL_SEPARATOR.join(c for c in dict.fromkeys(cells) if c))
     return "\n".join(p for p in parts if p)
 
 
@@ -49,7 +58,7 @@ def _xlsx_text(data):
             for row in sheet.iter_rows(values_only=True):
                 cells = [str(v) for v in row if v not in (None, "")]
                 if cells:
-                    lines.append(" ".join(cells))
+                    lines.append(CELL_SEPARATOR.join(cells))
         return "\n".join(lines)
     finally:
         workbook.close()
@@ -88,7 +97,9 @@ def extract_text(data, filename):
         raise ExtractionError(f"{filename}: {exc}") from exc
     except Exception as exc:  # parsers raise many kinds of errors on broken files
         raise ExtractionError(f"{filename}: {type(exc).__name__}: {exc}") from exc
-    text = " ".join(text.split())
+    # A PDF breaks lines in the middle of phrases: its lines are joined. Other documents
+    # keep their lines (paragraphs, table rows), which end a phrase for search.
+    text = " ".join(text.split()) if extractor is _pdf_text else text_lines(text)
     return text[: get_setting("SEARCH_EXTRACTED_TEXT_LIMIT")]
 
 

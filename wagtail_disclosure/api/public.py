@@ -13,7 +13,6 @@ rate limit, then ``ETag``/``Last-Modified`` with ``304`` on conditional requests
 
 import datetime
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -21,9 +20,9 @@ from ninja.decorators import decorate_view
 
 from ..catalogue import build_catalogue, public_entries
 from ..dates import date_range_error
-from ..models import Department, DisclosureAttachment, DisclosureEntryPage
+from ..models import Department, DisclosureEntryPage
 from ..search.highlight import entry_snippet, mark
-from ..search.query import search_entries
+from ..search.query import UNSEARCHABLE_MESSAGE, search_entries
 from . import schemas
 from .caching import cached_public_get
 from .errors import ApiError, ErrorOut
@@ -200,18 +199,10 @@ def search(
     page_obj, paginator, next_url, previous_url = paginate(
         request, outcome.results, page, page_size
     )
-    # Read the page's entries again with what a hit needs, in a fixed number of queries.
-    ids = [hit.pk for hit in page_obj.object_list]
-    attachments = DisclosureAttachment.objects.select_related("document")
-    rows = summary_queryset(DisclosureEntryPage.objects.filter(pk__in=ids)).prefetch_related(
-        Prefetch("attachments", queryset=attachments)
-    )
-    by_id = {row.pk: row for row in rows}
+    # The page's entries come with what a hit needs (search.query.result_rows_queryset):
+    # a fixed number of queries whatever the page size.
     results = []
-    for pk in ids:
-        row = by_id.get(pk)
-        if row is None:
-            continue
+    for row in page_obj.object_list:
         results.append(
             {
                 **entry_summary(request, row),
@@ -225,6 +216,8 @@ def search(
         "fallback": outcome.fallback,
         "count": paginator.count,
         "truncated": outcome.truncated,
+        "unsearchable": outcome.unsearchable,
+        "message": str(UNSEARCHABLE_MESSAGE) if outcome.unsearchable else "",
         "page": page_obj.number,
         "page_size": paginator.per_page,
         "num_pages": paginator.num_pages,

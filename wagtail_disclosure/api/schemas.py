@@ -199,6 +199,14 @@ class SearchOut(Schema):
         description="True when more entries match than are listed and counted: add words "
         "or filters to narrow the search."
     )
+    unsearchable: bool = Field(
+        False,
+        description="True when ``q`` has nothing that can be searched after normalisation "
+        "(only punctuation, symbols or emoji): ``results`` is empty and ``message`` says why.",
+    )
+    message: str = Field(
+        "", description="Why there are no results when ``unsearchable``; empty otherwise."
+    )
     page: int
     page_size: int
     num_pages: int

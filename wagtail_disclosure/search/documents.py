@@ -12,14 +12,11 @@ logger = logging.getLogger(__name__)
 
 
 def streamfield_text(page, name="body"):
-    """Plain text of a StreamField, as Wagtail's own search indexing sees it."""
-    field = page._meta.get_field(name)
-    value = getattr(page, name)
-    try:
-        return " ".join(str(t) for t in field.get_searchable_content(value) if t)
-    except Exception:  # a broken block must not stop indexing
-        logger.exception("Could not read the searchable content of %r.%s", page, name)
-        return ""
+    """Plain text of a StreamField, one line per heading, paragraph, list item or table row
+    (``block_text.stream_text``): never block labels or choice values such as ``H2``."""
+    from .block_text import stream_text
+
+    return stream_text(page, name)
 
 
 def attachment_texts(page):

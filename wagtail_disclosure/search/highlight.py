@@ -6,7 +6,17 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .segmentation import _t2s
+from .segmentation import _HAN_RE, BRIDGE_MARKS, _t2s
+
+_BRIDGE = f"[{BRIDGE_MARKS}]*"
+
+
+def _word_pattern(word):
+    """A pattern for ``word`` that reads through the marks written inside a phrase, as
+    the index does: ``三公经费`` marks “三公”经费."""
+    if len(word) > 1 and _HAN_RE.match(word):
+        return _BRIDGE.join(re.escape(char) for char in word)
+    return re.escape(word)
 
 
 def _normalised_with_offsets(text):
@@ -31,7 +41,7 @@ def find_spans(text, words):
     if not text or not words:
         return []
     normal, offsets = _normalised_with_offsets(text)
-    pattern = re.compile("|".join(re.escape(w) for w in words))
+    pattern = re.compile("|".join(_word_pattern(w) for w in words))
     spans = []
     for match in pattern.finditer(normal):
         start = offsets[match.start()]
@@ -77,21 +87,42 @@ def has_match(text, words):
     return bool(find_spans(" ".join((text or "").split()), words))
 
 
+def _matched_words(text, words):
+    """How many different ``words`` occur in ``text``."""
+    if not text:
+        return 0
+    normal, _offsets = _normalised_with_offsets(" ".join(text.split()))
+    return sum(1 for word in words if word and re.search(_word_pattern(word), normal))
+
+
 def entry_snippet(entry, words, length=120):
-    """The best excerpt of an entry: summary, else body, else an attachment's text.
+    """The best excerpt of an entry, from clean text: the summary, a paragraph, list item
+    or table row of the body (``block_text.stream_pieces``: never block labels or a
+    heading's level), else an attachment's text; the one with the most query words, the
+    first of those. A heading is shown only when nothing else matches. Without a match:
+    the summary, else the first paragraph.
 
     A withdrawn entry shows only its public trace: the excerpt is the withdrawal reason,
     never its summary, body or attachments.
     """
-    from .documents import attachment_texts, streamfield_text
+    from .block_text import HEADING, stream_pieces
+    from .documents import attachment_texts
 
     withdrawal = entry.withdrawal
     if withdrawal is not None:
         return snippet(withdrawal.withdrawal_reason, words, length)
-    candidates = [entry.summary, streamfield_text(entry)]
-    for _title, text in attachment_texts(entry):
-        candidates.extend([text])
-    for text in candidates:
-        if text and has_match(text, words):
-            return snippet(text, words, length)
-    return snippet(entry.summary or candidates[1], words, length)
+    pieces = stream_pieces(entry)
+    paragraphs = [piece.text for piece in pieces if piece.kind != HEADING]
+    headings = [piece.text for piece in pieces if piece.kind == HEADING]
+    candidates = [entry.summary, *paragraphs]
+    candidates.extend(text for _title, text in attachment_texts(entry))
+    candidates.extend(headings)
+    best, best_count = None, 0
+    if words:
+        for text in candidates:
+            count = _matched_words(text, words)
+            if count > best_count:
+                best, best_count = text, count
+    if best is None:
+        best = entry.summary or next(iter(paragraphs), "")
+    return snippet(best, words, length)

@@ -7,13 +7,15 @@ says so (``SearchOutcome.fallback``), so the page can show a notice.
 """
 
 import dataclasses
+import itertools
 import logging
 import time
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
-from wagtail.search.query import And, Or, PlainText
+from wagtail.search.query import And, Boost, Or, Phrase, PlainText
 
 from ..conf import get_setting
 from ..models import DisclosureEntryPage
@@ -38,6 +40,10 @@ MAX_RESULTS = 1000
 #: Most ranked primary keys a database search reads from the index (all matches are
 #: ranked; only the visibility of the first ones is ever checked).
 MAX_RANKED = 10000
+#: Shown on the search page and sent by the API when a query has nothing to search for.
+UNSEARCHABLE_MESSAGE = _(
+    "Your search has no letters, digits or Chinese characters to look for. Please type a word."
+)
 
 
 def searchable_entries(section=None):
@@ -88,6 +94,9 @@ class SearchOutcome:
     backend: str
     fallback: bool = False
     elapsed_ms: float = 0.0
+    #: Words were typed but nothing in them can be searched (punctuation, symbols, emoji
+    #: only): there are no results, and the page and the API say why.
+    unsearchable: bool = False
 
     @property
     def truncated(self):
@@ -96,23 +105,98 @@ class SearchOutcome:
         return bool(getattr(self.results, "truncated", False))
 
 
-def build_query(text):
-    """A Wagtail search query for ``text``, or None if it has no searchable words.
+#: Queries with more counted words than this match any of their words on Elasticsearch /
+#: OpenSearch (ranked by how many); database backends apply the minimum-should-match rule
+#: in SQL whatever the length.
+MAX_COMBINATION_WORDS = 6
 
-    Tokens of each query word must all match; abbreviations with several spellings
-    (``segmentation.SYNONYMS``) match any of them.
-    """
-    groups = segmentation.query_groups(text)
-    if not groups:
+
+def _alternatives_query(tokens_list):
+    alternatives = [PlainText(" ".join(tokens), operator="and") for tokens in tokens_list]
+    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+
+
+def word_query(word):
+    """A query matching one :class:`~.segmentation.QueryWord` in any of its spellings."""
+    return _alternatives_query(word.alternatives)
+
+
+def literal_query(word):
+    """A query matching one query word as written (not its synonyms)."""
+    return _alternatives_query([word.literal or word.alternatives[0]])
+
+
+def phrase_query(plan):
+    """A query matching the whole query as written (its tokens next to each other), or
+    None when it is a single token."""
+    if len(plan.phrase) < 2:
         return None
-    if all(len(group) == 1 for group in groups):
-        tokens = list(dict.fromkeys(t for group in groups for t in group[0]))
-        return PlainText(" ".join(tokens), operator="and")
-    clauses = []
-    for group in groups:
-        alternatives = [PlainText(" ".join(alt), operator="and") for alt in group]
-        clauses.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
-    return clauses[0] if len(clauses) == 1 else And(clauses)
+    return Phrase(" ".join(plan.phrase))
+
+
+def _and(queries):
+    return queries[0] if len(queries) == 1 else And(queries)
+
+
+def _or(queries):
+    return queries[0] if len(queries) == 1 else Or(queries)
+
+
+def match_query(plan, combinations=True):
+    """The query that decides *what* matches: at least ``plan.minimum`` of the words.
+
+    Expressed as OR of the ANDs of every choice of ``plan.minimum`` words (2 of 3 words:
+    ``(a AND b) OR (a AND c) OR (b AND c)``), which every backend understands and which
+    lets PostgreSQL's GIN index narrow the rows. Without ``combinations`` (or with more
+    than :data:`MAX_COMBINATION_WORDS` words): any word; the caller then counts the words
+    matched (``_run_database``).
+    """
+    words = [word_query(word) for word in plan.words]
+    minimum = plan.minimum
+    if minimum >= len(words):
+        return _and(words)
+    if not combinations or len(words) > MAX_COMBINATION_WORDS:
+        return _or(words)
+    return _or([_and(list(chosen)) for chosen in itertools.combinations(words, minimum)])
+
+
+def build_query(text):
+    """A Wagtail search query for ``text`` (what matches), or None if it has no searchable
+    words.
+
+    Results must contain at least two thirds of the query words
+    (:func:`~.segmentation.minimum_should_match`); a word matches in any of its spellings
+    (``segmentation.SYNONYMS``). How the matches are ranked: :func:`rank_annotations`.
+    """
+    plan = segmentation.query_plan(text)
+    if not plan:
+        return None
+    return match_query(plan)
+
+
+def remote_query(plan):
+    """The query for Elasticsearch / OpenSearch: :func:`match_query` with the ranking
+    expressed as boosts, since the server scores the sum of the clauses that match.
+
+    A word's literal spelling counts twice its synonyms, the exact phrase more again;
+    each is an OR-ed clause that implies the match, so the set of results is unchanged.
+    """
+    boosted = []
+    for word in plan.words:
+        literal = Boost(literal_query(word), 2.0)
+        synonyms = [PlainText(" ".join(tokens), operator="and") for tokens in word.alternatives[1:]]
+        boosted.append(_or([literal, *synonyms]))
+    minimum = plan.minimum
+    if minimum >= len(boosted):
+        clauses = [_and(boosted)]
+    elif len(boosted) > MAX_COMBINATION_WORDS:
+        clauses = [_or(boosted)]
+    else:
+        clauses = [_and(list(chosen)) for chosen in itertools.combinations(boosted, minimum)]
+    phrase = phrase_query(plan)
+    if phrase is not None:
+        clauses.append(Boost(phrase, 4.0))
+    return _or(clauses)
 
 
 def highlight_words(text):
@@ -177,7 +261,8 @@ class RankedResults:
         want = min(max(n, self.first_fetch) if not self._ids else MAX_RANKED, MAX_RANKED)
         got = list(self._ranked_ids[len(self._ids) : want])
         self._ids.extend(got)
-        self._complete = len(self._ids) < want or want >= MAX_RANKED
+        more = getattr(self._ranked_ids, "more", False)  # StagedIds: a stage not yet read
+        self._complete = (len(self._ids) < want and not more) or want >= MAX_RANKED
 
     def _visible_ids(self, n):
         """The first ``n`` visible primary keys (fewer if there are fewer)."""
@@ -291,7 +376,122 @@ def _index_matches(backend, query):
     return matches, ("_rank", "-entry_id"), False
 
 
-def _run_database(backend, query, base, sort):
+def _matching_rows(backend, query, title_only=False, cap=None, exclude=None):
+    """An expression for ``pk__in`` on the rows of :func:`_index_matches`: the index rows
+    matching ``query`` (one subquery, answered from the full-text index); ``title_only``:
+    in the title field; ``cap``: only the ``cap`` newest (highest entry id on PostgreSQL,
+    index row on SQLite) of those that do not match ``exclude``."""
+    module = type(backend).__module__
+    if module.endswith(".postgres.postgres"):
+        if cap is not None:
+            rows = _index_matches(backend, query)[0]
+            if exclude is not None:
+                rows = rows.exclude(pk__in=_matching_rows(backend, exclude))
+            return rows.order_by("-entry_id").values("pk")[:cap]
+        if not title_only:
+            return _index_matches(backend, query)[0].values("pk")
+        from modelsearch.conf import get_app_config
+        from modelsearch.utils import get_descendants_content_types_pks
+
+        IndexEntry = get_app_config().get_model("IndexEntry")
+        compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+        tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(backend))
+        content_types = get_descendants_content_types_pks(DisclosureEntryPage)
+        return (
+            IndexEntry.objects.filter(content_type_id__in=content_types)
+            .filter(title=tsquery)
+            .values("pk")
+        )
+    # SQLite: the MATCH operator must name the FTS table itself, which Django would alias
+    # in a subquery, so the subquery is written out.
+    from django.db import connections
+    from django.db.models.expressions import RawSQL
+    from django.db.models.sql import Query
+    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+    from modelsearch.conf import get_app_config
+
+    SQLiteFTSIndexEntry = get_app_config().get_model("SQLiteFTSIndexEntry")
+    compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+    search_query = compiler.build_search_query(
+        normalize(compiler.query), config=compiler.get_config(backend)
+    )
+    connection = connections[SQLiteFTSIndexEntry.objects.db]
+    sql_compiler = Query(SQLiteFTSIndexEntry).get_compiler(connection=connection)
+    fields = ["title"] if title_only else compiler.FTS_TABLE_FIELDS
+    _template, params = MatchExpression(fields, search_query).as_sql(sql_compiler, connection)
+    table = connection.ops.quote_name(SQLiteFTSIndexEntry._meta.db_table)
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608 - a table name
+    params = list(params)
+    if cap is not None:
+        if exclude is not None:
+            excluded = _matching_rows(backend, exclude)
+            sql += f" AND rowid NOT IN ({excluded.sql})"
+            params.extend(excluded.params)
+        sql += f" ORDER BY rowid DESC LIMIT {int(cap)}"
+    return RawSQL(sql, params)  # noqa: S611 - the query is a parameter
+
+
+def rank_annotations(backend, plan, only=None):
+    """Annotations of the index rows that rank a query's matches, best first in this order:
+
+    * ``_words``: how many of the query words the row has (in any spelling), when fewer
+      than all may match (the minimum-should-match rule): all words first;
+    * ``_phrase``: 1 when the row has the query as written (its tokens next to each
+      other): the exact wording first;
+    * ``_literal``: how many words with synonyms, and single characters, the row has as
+      typed: a synonym may add results but never goes above the literal match.
+
+    Only the ones that can differ between rows are returned (of ``only``, if given);
+    within equal values the backend's own rank (BM25 / ``ts_rank``) decides. Each is one
+    subquery on the index.
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    postgres = type(backend).__module__.endswith(".postgres.postgres")
+
+    def hit(query, title_only=False):
+        if postgres:
+            # Checked on each ranked row's own vector (at most RANK_CAP rows), not by a
+            # subquery over every row that has the word.
+            compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+            tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(backend))
+            condition = (
+                When(title=tsquery, then=Value(1))
+                if title_only
+                else When(_vector_=tsquery, then=Value(1))
+            )
+        else:
+            condition = When(pk__in=_matching_rows(backend, query, title_only), then=Value(1))
+        return Case(condition, default=Value(0), output_field=IntegerField())
+
+    def total(queries, title_only=False):
+        expressions = [hit(q, title_only) for q in queries]
+        result = expressions[0]
+        for expression in expressions[1:]:
+            result = result + expression
+        return result
+
+    annotations = {}
+    if len(plan.words) > plan.minimum:
+        annotations["_words"] = total([word_query(word) for word in plan.words])
+    annotations["_title"] = total([word_query(word) for word in plan.words], title_only=True)
+    phrase = phrase_query(plan)
+    if phrase is not None:
+        annotations["_phrase"] = hit(phrase)
+    pairs = segmentation.adjacent_pairs(plan)
+    if len(plan.sequence) > 2 and pairs:  # with two words, the pair is the phrase
+        annotations["_near"] = total([Phrase(" ".join(tokens)) for tokens in pairs])
+    literal = [word for word in plan.words if word.has_synonyms] + list(plan.optional)
+    if literal:
+        annotations["_literal"] = total([literal_query(word) for word in literal])
+    return {k: v for k, v in annotations.items() if only is None or k in only}
+
+
+#: The ranking keys of :func:`rank_annotations`, most important first.
+TIERS = ("_words", "_phrase", "_near", "_title", "_literal")
+
+
+def _run_database(backend, query, base, sort, plan=None):
     found = None
     try:
         found = _index_matches(backend, query)
@@ -300,13 +500,19 @@ def _run_database(backend, query, base, sort):
     if found is None:
         # Database backends accept only FilterFields in the queryset: wrap the visibility
         # and filter conditions in a subquery on the primary key.
-        candidates = DisclosureEntryPage.objects.filter(id__in=base.values("id"))
+        candidates = result_rows_queryset(
+            DisclosureEntryPage.objects.filter(id__in=base.values("id"))
+        )
         if sort == SORT_RELEVANCE:
             return backend.search(query, candidates)
         return backend.search(
             query, candidates.order_by(*DATE_ORDER[sort]), order_by_relevance=False
         )
     matches, rank_order, count_in_sql = found
+    if plan and len(plan.words) > MAX_COMBINATION_WORDS and plan.minimum < len(plan.words):
+        # The match is "any word": keep those with enough of them.
+        words = rank_annotations(backend, plan, only=("_words",))["_words"]
+        matches = matches.annotate(_words=words).filter(_words__gte=plan.minimum)
     if sort != SORT_RELEVANCE:
         return base.filter(pk__in=matches.values("entry_id")).order_by(*DATE_ORDER[sort])
     count_query = None
@@ -314,8 +520,68 @@ def _run_database(backend, query, base, sort):
         # PostgreSQL checks each match's visibility by primary key (a nested-loop semi-join)
         # and stops at the limit.
         count_query = matches.filter(entry_id__in=base.order_by().values("pk")).values("pk")
-    ranked_ids = matches.order_by(*rank_order).values_list("entry_id", flat=True)
-    return RankedResults(ranked_ids, base, count_query, limit=MAX_RESULTS)
+    if not plan:
+        ranked_ids = matches.order_by(*rank_order).values_list("entry_id", flat=True)
+        return RankedResults(ranked_ids, base, count_query, limit=MAX_RESULTS)
+    # Those with all the words first, then those with enough of them: each set ranked on
+    # its own, the second only when a page reaches it.
+    all_words = _and([word_query(word) for word in plan.words])
+    stages = [_ranked_stage(backend, all_words, plan, rank_order, partial=False)]
+    if plan.minimum < len(plan.words):
+        stages.append(
+            _ranked_stage(backend, query, plan, rank_order, partial=True, exclude=all_words)
+        )
+    return RankedResults(StagedIds(stages), base, count_query, limit=MAX_RESULTS)
+
+
+#: Most matches of one stage that are ranked: a query matching more ranks the newest
+#: ``RANK_CAP`` of them, as many as are ever listed (``MAX_RESULTS``). Ranking costs time
+#: for every match ranked (docs/search.md, "Two stages").
+RANK_CAP = 1000
+
+
+def _ranked_stage(backend, query, plan, rank_order, partial, exclude=None):
+    """Primary keys of the entries matching ``query`` (less those matching ``exclude``),
+    best first (:func:`rank_annotations`, then the backend's rank)."""
+    matches = _index_matches(backend, query)[0]
+    matches = matches.filter(pk__in=_matching_rows(backend, query, cap=RANK_CAP, exclude=exclude))
+    tiers = rank_annotations(backend, plan, only=None if partial else TIERS[1:])
+    matches = matches.annotate(**tiers)
+    if "_words" in tiers:  # more words than combinations are written for: any word matched
+        matches = matches.filter(_words__gte=plan.minimum)
+    order = [f"-{name}" for name in TIERS if name in tiers]
+    return matches.order_by(*order, *rank_order).values_list("entry_id", flat=True)
+
+
+class StagedIds:
+    """Ranked primary keys read from several ranked querysets one after the other, each
+    only when a slice reaches it (sliceable like a ``values_list`` queryset)."""
+
+    def __init__(self, stages):
+        self._stages = list(stages)
+        self._ids = []
+        self._current = 0  # the stage being read
+        self._offset = 0  # how far into it
+
+    @property
+    def more(self):
+        """Whether a stage is left that has not been read to its end."""
+        return self._current < len(self._stages)
+
+    def __getitem__(self, key):
+        """The ids of ``key`` (a slice); fewer when a stage ends within it: the next stage
+        is read only by a slice that starts after the ids read so far."""
+        start, stop = key.start or 0, key.stop
+        while len(self._ids) < stop and self.more:
+            need = stop - len(self._ids)
+            got = list(self._stages[self._current][self._offset : self._offset + need])
+            self._ids.extend(got)
+            self._offset += len(got)
+            if len(got) < need:
+                self._current, self._offset = self._current + 1, 0
+                if len(self._ids) > start:  # something to answer with: stop at the stage
+                    break
+        return self._ids[start:stop]
 
 
 def _run_remote(backend, query, base, filters, sort):
@@ -348,6 +614,21 @@ def _run_orm(text, base, sort):
     return entries.order_by(*DATE_ORDER.get(sort, DATE_ORDER[SORT_NEWEST]))
 
 
+def result_rows_queryset(entries):
+    """``entries`` with everything a result row shows, read with the page of results in a
+    fixed number of queries whatever its size: the review (withdrawn or not), department,
+    checklist item and category (joined), and the attachments with their documents (one
+    query for the page). Used by the search page and the API."""
+    from django.db.models import Prefetch
+
+    from ..models import DisclosureAttachment
+
+    attachments = DisclosureAttachment.objects.select_related("document")
+    return entries.select_related(
+        "review", "department", "checklist_item__category"
+    ).prefetch_related(Prefetch("attachments", queryset=attachments))
+
+
 def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, backend=None):
     """Search the public entries (of ``section``, if given).
 
@@ -358,12 +639,17 @@ def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, bac
     started = time.perf_counter()
     filters = filters or Filters()
     sort = sort if sort in SORTS else SORT_RELEVANCE
-    # The review row comes with each result: it says whether only the trace is shown.
-    base = searchable_entries(section).filter(filters.as_q()).select_related("review")
-    query = build_query(text) if text else None
+    base = result_rows_queryset(searchable_entries(section).filter(filters.as_q()))
+    plan = segmentation.query_plan(text) if text else None
+    query = match_query(plan) if plan else None
     words = highlight_words(text) if text else []
     alias = backend or get_setting("SEARCH_BACKEND")
 
+    if text and query is None:
+        # Nothing searchable typed (punctuation, an emoji): no results, never everything.
+        return SearchOutcome(
+            base.none(), text, words, alias, False, _ms(started), unsearchable=True
+        )
     if query is None:
         order = DATE_ORDER[SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST]
         results = base.order_by(*order)
@@ -372,9 +658,9 @@ def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, bac
     primary = get_search_backend(alias)
     try:
         if is_database_backend(primary):
-            results = _run_database(primary, query, base, sort)
+            results = _run_database(primary, query, base, sort, plan)
         else:
-            results = _run_remote(primary, query, base, filters, sort)
+            results = _run_remote(primary, remote_query(plan), base, filters, sort)
         return SearchOutcome(results, text, words, alias, False, _ms(started))
     except Exception:
         if is_database_backend(primary):
@@ -385,7 +671,7 @@ def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, bac
 
     fallback = fallback_alias(alias)
     if fallback:
-        results = _run_database(get_search_backend(fallback), query, base, sort)
+        results = _run_database(get_search_backend(fallback), query, base, sort, plan)
     else:
         results = _run_orm(text, base, sort)
         fallback = "orm"
@@ -394,7 +680,7 @@ def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, bac
 
 def suggest(text, section=None, limit=8):
     """Titles of public entries for a search box's suggestions (same visibility rules)."""
-    if not text or not segmentation.query_tokens(text):
+    if not text or not segmentation.query_plan(text):
         return []
     outcome = search_entries(text, section=section)
     return [entry.title for entry in list(outcome.results[:limit])]

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from ..conf import get_setting
 from .forms import SearchForm
 from .highlight import entry_snippet, mark
-from .query import search_entries, searchable_entries, suggest
+from .query import UNSEARCHABLE_MESSAGE, search_entries, searchable_entries, suggest
 
 
 @dataclasses.dataclass
@@ -64,6 +64,7 @@ def search_view(request, section):
         "page_obj": paginated,
         "query_string": params.urlencode(),
         "search_url": section.url + section.reverse_subpage("search"),
+        "unsearchable_message": UNSEARCHABLE_MESSAGE,
     }
     return TemplateResponse(request, "wagtail_disclosure/search/search_page.html", context)
 
