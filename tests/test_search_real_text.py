@@ -296,6 +296,40 @@ class TestCleanText:
         data = client.get(reverse("wagtail_disclosure_api:search"), {"q": "科学技术支出"}).json()
         assert data["results"][0]["snippet_html"] == snippet
 
+    def test_an_image_block_keeps_the_text_around_it(self, section, client):
+        """Wagtail's ImageBlock is a StructBlock whose value is the image, not a dict:
+        reading it must not lose the body (it did: the whole body went unindexed)."""
+        import io
+
+        from django.core.files.images import ImageFile
+        from PIL import Image as PILImage
+        from wagtail.images import get_image_model
+        from wagtail.models import Collection
+
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+        image = get_image_model()(
+            title="校园平面图",
+            collection=Collection.get_first_root_node(),
+            file=ImageFile(buffer, name="campus-map.png"),
+        )
+        image.save()
+        body = [
+            {"type": "paragraph", "value": "<p>新校区宿舍分配方案已确定。</p>"},
+            {
+                "type": "image",
+                "value": {"image": image.pk, "decorative": False, "alt_text": "东区宿舍楼位置图"},
+            },
+            {"type": "paragraph", "value": "<p>搬迁时间另行通知。</p>"},
+        ]
+        entry = make_entry(section, key="students", title="宿舍安排", summary="", body=body)
+        assert entry.live
+        text = stream_text(entry)
+        assert "新校区宿舍分配方案已确定。" in text and "搬迁时间另行通知。" in text
+        assert "东区宿舍楼位置图" in text
+        page = client.get(section.url + "search/", {"q": "搬迁时间"})
+        assert [row.entry.pk for row in page.context["results"]] == [entry.pk]
+
     def test_table_cells_make_no_words_across_cells(self, section):
         self.entry(section)
         assert found("科学技术支出", section) == ["2024年部门决算"]

@@ -104,7 +104,9 @@ def block_pieces(block, value):
         return table_pieces(value)
     if isinstance(block, blocks.RichTextBlock) or isinstance(value, RichText):
         return rich_text_pieces(getattr(value, "source", value))
-    if isinstance(block, blocks.StructBlock):
+    # A struct's value is a StructValue (a dict); some StructBlocks give another value
+    # (Wagtail's ImageBlock: the image, with its alt text): those are read below.
+    if isinstance(block, blocks.StructBlock) and isinstance(value, dict):
         names = set(block.child_blocks)
         if names >= {"text", "level"}:  # a heading: its text, never its level (H2)
             return [Piece(HEADING, _clean(value.get("text")))] if value.get("text") else []
@@ -140,7 +142,10 @@ def block_pieces(block, value):
 def stream_value_pieces(stream):
     pieces = []
     for child in stream or []:
-        pieces.extend(block_pieces(child.block, child.value))
+        try:
+            pieces.extend(block_pieces(child.block, child.value))
+        except Exception:  # one broken block loses its own text, not the others'
+            logger.exception("Could not read the text of a %s block", child.block.name)
     return [piece for piece in pieces if piece.text]
 
 
