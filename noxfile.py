@@ -60,6 +60,8 @@ ONE_SESSION = {
     "full_fuzz": "tests-wagtail74-postgres",
     # The workflow diagram script in a new process (pure Python, any session does).
     "diagram_script": "tests-wagtail74-sqlite",
+    # The relevance benchmark's corpus rules (pure Python, no database: any session does).
+    "corpus": "tests-wagtail74-sqlite",
 }
 # The tests that also need an opt-in variable when pytest runs outside nox.
 ONE_SESSION_OPT_IN = {

@@ -37,6 +37,7 @@ ONE_SESSION_MARKERS = (
     "demo_data",
     "full_fuzz",
     "diagram_script",
+    "corpus",
 )
 
 

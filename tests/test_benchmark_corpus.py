@@ -17,6 +17,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import relevance_corpus  # noqa: E402
 from benchmarks.relevance_corpus.text import squeeze  # noqa: E402
 
+# Pure Python: one nox session runs it (noxfile.py ONE_SESSION).
+pytestmark = pytest.mark.corpus
+
 REQUIRED_CLASSES = {
     "punct", "variant", "absent", "synonym", "table", "docno", "mixed", "trad", "once", "year",
     "dept",
