@@ -160,13 +160,8 @@ def _make_tests_session(wagtail: str, database: str) -> None:
         # --create-db: the Wagtail 7.4 and 8 PostgreSQL sessions share one cluster, and
         # setup.cfg's --reuse-db would otherwise keep the other series' schema.
         # Two workers (pytest-xdist): one per core; each gets its own test database.
-        # --dist worksteal: a worker that runs out of tests takes some from the other
-        # instead of waiting for it at the end (about 6 % off a session here).
         workers = os.environ.get("WAGTAIL_DISCLOSURE_TEST_WORKERS", "2")
-        pytest_cmd = [
-            "pytest", "--create-db", "--durations=5", "-n", workers, "--dist", "worksteal",
-            *session.posargs,
-        ]  # fmt: skip
+        pytest_cmd = ["pytest", "--create-db", "--durations=5", "-n", workers, *session.posargs]
 
         if database == "sqlite":
             env["DATABASE_URL"] = None
