@@ -3,7 +3,7 @@
 #   make demo    create .venv, install the package + demo site, migrate, load demo data, runserver
 #                (with DJANGO_DEBUG=1; `DJANGO_DEBUG=0 make demo` for DEBUG off)
 #   make test    ruff, manage.py check/makemigrations, pytest on SQLite + PostgreSQL for
-#                Wagtail 7.4 and 8, mkdocs build --strict  (all via nox; CI runs this)
+#                Wagtail 7.4 and 8 (a sparse matrix), mkdocs build --strict  (all via nox; CI runs this)
 #                The browser tests need Debian's chromium: installed first if missing (root/sudo).
 #
 # Works on a fresh machine with only python3 (+ venv, pip): uv is installed into .venv
@@ -38,7 +38,7 @@ help:
 	@echo "make demo           run the example site at http://$(HOST)/ (creates .venv)"
 	@echo "                    another address or port: make demo HOST=127.0.0.1:8001"
 	@echo "                    mail is printed on the console (DJANGO_EMAIL_BACKEND to change)"
-	@echo "make test           full check: ruff, checks, pytest (SQLite+PostgreSQL x Wagtail 7.4/8), docs"
+	@echo "make test           full check: ruff, checks, pytest (SQLite, PostgreSQL; Wagtail 7.4, 8), docs"
 	@echo "make lint|checks|test-sqlite|test-postgres|docs   one stage of make test"
 	@echo "$(NOX) -s SESSION [-- PYTEST ARGS]   one nox session (see: $(NOX) -l)"
 
@@ -101,7 +101,10 @@ endef
 
 STAGE_LINT := stage lint $(NOX) $(NOX_ARGS) -s lint;
 STAGE_CHECKS := stage checks $(NOX) $(NOX_ARGS) -s checks-wagtail74 checks-wagtail8;
-STAGE_SQLITE := stage tests-sqlite $(NOX) $(NOX_ARGS) -s tests-wagtail74-sqlite tests-wagtail8-sqlite;
+# The test matrix (noxfile.py SCOPE, docs/development.md): the whole suite with Wagtail 8 on
+# SQLite and with the LTS on PostgreSQL; the database-dependent tests also with Wagtail 8 on
+# PostgreSQL.
+STAGE_SQLITE := stage tests-sqlite $(NOX) $(NOX_ARGS) -s tests-wagtail8-sqlite;
 STAGE_POSTGRES := stage tests-postgres scripts/with-postgres $(NOX) $(NOX_ARGS) -s tests-wagtail74-postgres tests-wagtail8-postgres;
 STAGE_DOCS := if [ -f mkdocs.yml ]; then stage docs $(NOX) $(NOX_ARGS) -s docs; else \
 	echo; echo "make test: mkdocs.yml does not exist yet: docs build SKIPPED"; \

@@ -10,8 +10,11 @@ Sessions (``nox -l`` lists them):
                                             the cluster from ``scripts/with-postgres`` when
                                             DATABASE_URL points at PostgreSQL, and otherwise
                                             wrap pytest in ``scripts/with-postgres`` themselves;
-                                            each slow, single-purpose group of tests runs
-                                            in one of the four only (``ONE_SESSION``)
+                                            ``make test`` runs three of the four (``SCOPE``:
+                                            the whole suite once per Wagtail series and once
+                                            per database, the database-dependent tests in
+                                            all three); each slow, single-purpose group of
+                                            tests runs in one of them only (``ONE_SESSION``)
 * ``docs``                                  mkdocs build --strict
 
 Virtualenvs live under ``.nox/`` and are reused between runs (dependencies are
@@ -42,7 +45,19 @@ WAGTAIL_PINS = {
     "wagtail8": "wagtail>=8.0,<9",
 }
 DATABASES = ("sqlite", "postgres")
-# Slow, single-purpose tests run in exactly one of the four pytest sessions: pytest marker
+# The test matrix of `make test` (docs/development.md, "The test matrix"). The whole suite
+# runs once per Wagtail series and once per database: Wagtail 8 on SQLite (what `make demo`
+# runs) and the LTS on PostgreSQL (what a production site on the LTS runs). The tests whose
+# behaviour depends on the database (marker `each_database`, with the PostgreSQL-only ones and
+# the outside-in test) also run with Wagtail 8 on PostgreSQL. The fourth combination is left
+# out: it adds nothing the other three do not cover (the same modelsearch, the same SQL).
+# A session not listed here runs the whole suite when called by name.
+SCOPE = {
+    "tests-wagtail8-sqlite": "all",
+    "tests-wagtail74-postgres": "all",
+    "tests-wagtail8-postgres": "each_database or postgres or outside_in",
+}
+# Slow, single-purpose tests run in exactly one of the pytest sessions of `make test`: pytest marker
 # -> the session where it matters (tests/conftest.py skips the group everywhere else and
 # says where it runs, and runs these tests first; its ONE_SESSION_MARKERS lists the same
 # markers, tests/test_harness.py checks it; docs/development.md lists them).
@@ -59,9 +74,9 @@ ONE_SESSION = {
     # that both Wagtail series run one of the long tests. A small fuzz runs everywhere.
     "full_fuzz": "tests-wagtail74-postgres",
     # The workflow diagram script in a new process (pure Python, any session does).
-    "diagram_script": "tests-wagtail74-sqlite",
+    "diagram_script": "tests-wagtail74-postgres",
     # The relevance benchmark's corpus rules (pure Python, no database: any session does).
-    "corpus": "tests-wagtail74-sqlite",
+    "corpus": "tests-wagtail74-postgres",
 }
 # The tests that also need an opt-in variable when pytest runs outside nox.
 ONE_SESSION_OPT_IN = {
@@ -161,7 +176,10 @@ def _make_tests_session(wagtail: str, database: str) -> None:
         # setup.cfg's --reuse-db would otherwise keep the other series' schema.
         # Two workers (pytest-xdist): one per core; each gets its own test database.
         workers = os.environ.get("WAGTAIL_DISCLOSURE_TEST_WORKERS", "2")
-        pytest_cmd = ["pytest", "--create-db", "--durations=5", "-n", workers, *session.posargs]
+        pytest_cmd = ["pytest", "--create-db", "--durations=5", "-n", workers]
+        if SCOPE.get(name, "all") != "all":
+            pytest_cmd += ["-m", SCOPE[name]]
+        pytest_cmd += session.posargs
 
         if database == "sqlite":
             env["DATABASE_URL"] = None
@@ -193,10 +211,10 @@ for _database in DATABASES:
     for _wagtail in WAGTAIL_PINS:
         _make_tests_session(_wagtail, _database)
 
-# `nox` with no -s runs sessions in this order.
+# `nox` with no -s runs sessions in this order (the pytest sessions of `make test`).
 nox.options.sessions = [
     "lint",
     *(f"checks-{w}" for w in WAGTAIL_PINS),
-    *(f"tests-{w}-{db}" for db in DATABASES for w in WAGTAIL_PINS),
+    *(name for db in DATABASES for w in WAGTAIL_PINS if (name := f"tests-{w}-{db}") in SCOPE),
     "docs",
 ]

@@ -26,7 +26,7 @@ import pytest
 from django.conf import settings as django_settings
 
 #: Markers of slow, single-purpose tests (the keys of ``ONE_SESSION`` in noxfile.py).
-#: ``make test`` runs each group in one of its four pytest sessions only: nox passes
+#: ``make test`` runs each group in one of its pytest sessions only: nox passes
 #: ``marker=session`` pairs in this variable, and the other sessions skip the group,
 #: saying where it runs.
 ONE_SESSION_ENV = "WAGTAIL_DISCLOSURE_ONE_SESSION_TESTS"

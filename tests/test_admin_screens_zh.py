@@ -57,10 +57,6 @@ from wagtail_disclosure.workflow import take_transition
 
 pytestmark = pytest.mark.django_db
 
-# The admin's wording does not depend on the database: the screens are rendered in the
-# SQLite sessions of `make test` (both Wagtail series), not again on PostgreSQL.
-ON_SQLITE_ONLY = "the admin's wording does not depend on the database: runs on SQLite"
-
 SEND_BACK = "请补充发文字号后再提交。"
 
 #: Words of ASCII letters allowed in the visible text of an admin screen, with the reason.
@@ -292,10 +288,6 @@ def build_screens():
 
 @pytest.fixture(scope="module")
 def _screens_once(request, django_db_setup, django_db_blocker):
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip(ON_SQLITE_ONLY)
     yield from build_once(request, django_db_blocker, build_screens)
 
 

@@ -39,7 +39,7 @@ from wagtail_disclosure.api.main import API_PREFIX
 
 from .utils import make_department, make_entry, make_section, reviewer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 #: The issue's bar: at least this many generated requests in one run.
 MIN_REQUESTS = 500

@@ -18,7 +18,7 @@ from wagtail_disclosure.models import (
 )
 from wagtail_disclosure.models.review import ReviewState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

@@ -124,6 +124,16 @@ def test_every_slow_group_runs_in_one_session_and_is_a_registered_marker():
         f"tests-{w}-{db}" for w in ("wagtail74", "wagtail8") for db in ("sqlite", "postgres")
     }
     assert set(one_session.values()) <= sessions
+    # Each group's session is one `make test` runs, and its selection keeps the group.
+    (scope,) = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "SCOPE"
+    ]
+    assert set(scope) <= sessions
+    for marker, session in one_session.items():
+        assert session in scope, (marker, session)
+        assert scope[session] == "all" or marker in scope[session].split(), (marker, session)
     config = configparser.ConfigParser()
     config.read(root / "setup.cfg", encoding="utf-8")
     markers = {line.split(":")[0].strip() for line in config["tool:pytest"]["markers"].splitlines()}

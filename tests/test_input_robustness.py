@@ -52,7 +52,7 @@ from wagtail_disclosure.permissions import Role
 from wagtail_disclosure.workflow import take_transition
 from wagtail_disclosure.working_days import DeadlineStatus, WorkingDayCalendar
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 ROOT = Path(__file__).resolve().parent.parent
 V1 = f"/{API_PREFIX}".rstrip("/")

@@ -9,6 +9,8 @@ from django.db import connection
 
 from wagtail_disclosure.models import ChecklistItem
 
+pytestmark = pytest.mark.each_database
+
 
 @pytest.mark.django_db
 def test_session_runs_on_the_expected_database():

@@ -32,7 +32,7 @@ from wagtail_disclosure.search.query import search_entries, suggest
 from wagtail_disclosure.signal_handlers import create_review
 from wagtail_disclosure.workflow import take_transition
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 API = "/api/disclosure/v1/"
 

@@ -9,6 +9,8 @@ from wagtail_disclosure.search import segmentation
 from wagtail_disclosure.search.query import search_entries, suggest
 from wagtail_disclosure.workflow import take_transition
 
+pytestmark = pytest.mark.each_database
+
 
 def found(text, section=None, **kwargs):
     return [entry.title for entry in search_entries(text, section=section, **kwargs).results]

@@ -17,6 +17,8 @@ from wagtail_disclosure.workflow import import_as_published
 sys.path.insert(0, str(Path(__file__).parent / "files"))
 from make_search_fixtures import docx_bytes, pdf_bytes, xlsx_bytes  # noqa: E402
 
+pytestmark = pytest.mark.each_database
+
 
 def found(text, section):
     return [entry.title for entry in search_entries(text, section=section).results]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.utils import make_entry, make_section, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 ODD = ['"', 'a"b', '""', '"学籍', "\x00", "学\x00籍", "'", "\\", '\\"', "*", "-", "NEAR(", "(", ")"]
 

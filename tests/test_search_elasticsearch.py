@@ -19,6 +19,8 @@ from tests.utils import make_entry, make_section, reviewer
 from wagtail_disclosure.search.query import search_entries, suggest
 from wagtail_disclosure.workflow import take_transition
 
+pytestmark = pytest.mark.each_database
+
 pytest.importorskip("elasticsearch", reason="needs the elasticsearch extra")
 
 LIVE_URL = os.environ.get("WAGTAIL_DISCLOSURE_TEST_ELASTICSEARCH_URL")

@@ -19,7 +19,7 @@ from wagtail_disclosure.search import segmentation
 from wagtail_disclosure.search.highlight import entry_snippet, mark
 from wagtail_disclosure.search.query import UNSEARCHABLE_MESSAGE, search_entries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

@@ -27,6 +27,8 @@ from wagtail_disclosure.search.query import (
     searchable_entries,
 )
 
+pytestmark = pytest.mark.each_database
+
 
 @pytest.fixture
 def section(shared_section):

@@ -21,7 +21,7 @@ from wagtail_disclosure.models import (
 from wagtail_disclosure.permissions import Role, assign_role, get_roles
 from wagtail_disclosure.setup import group_name
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 CSV = "name,short_code,phone\n教务处,JWC,010-1\n财务处,CWC,\n"
 

@@ -32,6 +32,7 @@ from wagtail_disclosure.models import ApiToken, EntryReview
 from wagtail_disclosure.workflow import TransitionError, take_transition
 
 pytestmark = [
+    pytest.mark.each_database,
     pytest.mark.skipif(
         "sqlite" not in django_settings.DATABASES["default"]["ENGINE"],
         reason="SQLite only; tests/test_workflow_concurrency.py covers PostgreSQL",

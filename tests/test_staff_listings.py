@@ -40,7 +40,7 @@ from tests.utils import (
 from wagtail_disclosure.compat import get_page_permission_policy
 from wagtail_disclosure.permissions import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 MINE, THEIRS = "Zebra alpha", "Zebra bravo"
 SCOPED = ("editor", "reviewer")

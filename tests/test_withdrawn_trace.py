@@ -25,7 +25,7 @@ from wagtail_disclosure.workflow import import_as_published, take_transition
 sys.path.insert(0, str(Path(__file__).parent / "files"))
 from make_search_fixtures import docx_bytes, pdf_bytes  # noqa: E402
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 API = "/api/disclosure/v1/"
 TITLE = "留痕测试条目"

@@ -36,7 +36,7 @@ from wagtail_disclosure.workflow import (
     take_transition,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

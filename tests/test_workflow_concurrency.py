@@ -12,6 +12,7 @@ from wagtail_disclosure.models import EntryReview
 from wagtail_disclosure.workflow import TransitionError, take_transition
 
 pytestmark = [
+    pytest.mark.each_database,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
