@@ -455,10 +455,14 @@ def rank_annotations(backend, plan, only=None):
             # subquery over every row that has the word.
             compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
             tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(backend))
+            # Title and body are matched one by one, not as ``title || body``: the
+            # concatenation copies the whole body vector for every key of every row (most
+            # of a query's time at 100,000 entries), and each key is one word or phrase,
+            # which the two fields cannot share.
             condition = (
                 When(title=tsquery, then=Value(1))
                 if title_only
-                else When(_vector_=tsquery, then=Value(1))
+                else When(Q(title=tsquery) | Q(body=tsquery), then=Value(1))
             )
         else:
             condition = When(pk__in=_matching_rows(backend, query, title_only), then=Value(1))
