@@ -376,6 +376,11 @@ def main(argv=None):
     )
     parser.add_argument("--output", type=Path)
     parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep the PostgreSQL database built (its URL is printed), for profiling",
+    )
+    parser.add_argument(
         "--show", nargs="*", default=[], help="print the ranking of these (development) queries"
     )
     args = parser.parse_args(argv)
@@ -390,7 +395,10 @@ def main(argv=None):
             from django.db import connections
 
             connections.close_all()
-            db.drop()
+            if args.keep_db and db.url.startswith("postgres"):
+                print(f"kept: {db.url}", flush=True)
+            else:
+                db.drop()
     suffix = "" if args.half == "both" else f"_{args.half}"
     output = args.output or (
         REPO / "benchmarks" / "results" / f"search_relevance_{result['vendor']}{suffix}.json"

@@ -34,6 +34,11 @@ DEFAULTS = {
     # A deadline with at most this many working days left is "due soon"
     # (wagtail_disclosure.working_days.DeadlineStatus).
     "DUE_SOON_WORKING_DAYS": 3,
+    # --- requests for information (依申请公开, docs/requests.md) ---
+    # The reply clock's rules: "moe29" (教育部令第29号: 15 working days, one extension of
+    # at most 15), "ordinance2019" (the 2019 条例: 20 + 20), or a dict of
+    # wagtail_disclosure.request_clock.ClockRules fields with an optional "preset".
+    "REQUEST_RULES": "moe29",
     # Entry dates (成文日期, 发布日期, ...) may be at most this many days after today
     # (and not before 1949-10-01); the public API's date filters likewise.
     "MAX_FUTURE_DAYS": 366,

@@ -47,6 +47,7 @@ class Role(models.TextChoices):
     CONFIDENTIALITY_REVIEWER = "clear_entries", _("Confidentiality reviewer")
     SIGN_OFF_LEADER = "sign_off_entries", _("Sign-off leader")
     DISCLOSURE_OFFICE = "publish_entries", _("Disclosure office")
+    REQUEST_HANDLER = "handle_requests", _("Request handler")
 
 
 #: Meta.permissions of Department: one permission per role.
@@ -56,6 +57,7 @@ DEPARTMENT_PERMISSIONS = [
     (Role.CONFIDENTIALITY_REVIEWER.value, "Can pass the confidentiality review"),
     (Role.SIGN_OFF_LEADER.value, "Can sign off entries as the leader in charge"),
     (Role.DISCLOSURE_OFFICE.value, "Can publish and withdraw entries"),
+    (Role.REQUEST_HANDLER.value, "Can handle requests for information routed to the department"),
 ]
 
 _CACHE_ATTR = "_wagtail_disclosure_roles"

@@ -44,8 +44,13 @@ GROUPS = {
             "wagtail_disclosure.add_department",
             "wagtail_disclosure.change_department",
             "wagtail_disclosure.view_department",
+            "wagtail_disclosure.add_disclosurerequest",
+            "wagtail_disclosure.change_disclosurerequest",
+            "wagtail_disclosure.view_disclosurerequest",
         ],
     ),
+    # Staff of the departments that requests for information are routed to.
+    Role.REQUEST_HANDLER: ([], False, ["wagtail_disclosure.view_disclosurerequest"]),
 }
 #: Who uploads documents (attachments) into the root collection.
 DOCUMENT_ROLES = (Role.DEPARTMENT_EDITOR, Role.DISCLOSURE_OFFICE)

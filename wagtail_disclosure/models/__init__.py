@@ -32,6 +32,18 @@ from .entry_types import (
     entry_page_type_for,
 )
 from .metadata import DisclosureEntryMixin
+from .request_page import DisclosureRequestPage
+from .requests import (
+    ApplicantType,
+    DisclosureRequest,
+    LetterTemplate,
+    RequestAppeal,
+    RequestClockEvent,
+    RequestExtension,
+    RequestFee,
+    RequestLetter,
+    RequestState,
+)
 from .review import (
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
@@ -44,6 +56,16 @@ from .site_settings import DisclosureSiteSettings
 from .tokens import ApiToken
 
 __all__ = [
+    "ApplicantType",
+    "DisclosureRequest",
+    "DisclosureRequestPage",
+    "LetterTemplate",
+    "RequestAppeal",
+    "RequestClockEvent",
+    "RequestExtension",
+    "RequestFee",
+    "RequestLetter",
+    "RequestState",
     "Checklist",
     "ChecklistCategory",
     "ChecklistItem",

@@ -65,6 +65,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
     subpage_types = [
         "wagtail_disclosure.DisclosureCategoryPage",
         "wagtail_disclosure.DisclosureGuidePage",
+        "wagtail_disclosure.DisclosureRequestPage",
     ]
     template = "wagtail_disclosure/pages/disclosure_index_page.html"
     # Wagtail's v2 pages API (serve it with wagtail_disclosure.api.v2, docs/api.md).
