@@ -45,6 +45,7 @@ from wagtail_disclosure.models import (
     DisclosureCategoryPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
+    DisclosureRequest,
     EntryReview,
     ReleaseChannel,
     WorkingDayOverride,
@@ -74,6 +75,7 @@ ALLOWED = {
     "SEO": "Wagtail's promote tab: “SEO 标题”, a term used as is in Chinese",
     # Proper nouns.
     "Wagtail": "the name of the CMS (in its own footer and help texts)",
+    "Django": "the name of the template language of the letter texts",
     "JavaScript": "a proper noun (“使用 Wagtail 需要 JavaScript”)",
     "Word": "Microsoft Word (the review record's download link: “Word 文档”)",
     # Nothing of Wagtail's wording: what Wagtail leaves untranslated, the package translates
@@ -151,6 +153,9 @@ def visible_text(html):
     return " ".join(parser.parts)
 
 
+# Template variables ({{ tracking_number }}) that administrators type into letter texts:
+# code, not wording.
+TEMPLATE_VARIABLES = re.compile(r"\{\{.*?\}\}")
 # Addresses are data, not wording: a URL or path, an e-mail address, a domain name.
 ADDRESSES = re.compile(
     r"(?:https?://|/)[^\s\"'<>]*|[\w.+-]+@[\w.-]+|\b(?:[a-z0-9-]+\.)+(?:cn|com|org|net)\b"
@@ -161,7 +166,7 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 def without_data(text, data=()):
     """The text without addresses and without ``data``: strings people typed or chose
     (usernames, codes, group and site names), which are not the interface's wording."""
-    text = ADDRESSES.sub(" ", text)
+    text = ADDRESSES.sub(" ", TEMPLATE_VARIABLES.sub(" ", text))
     for value in sorted(data, key=len, reverse=True):  # whole values, not parts of words
         text = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", text)
     return text
@@ -269,6 +274,27 @@ def build_screens():
     override = WorkingDayOverride.objects.create(
         date="2026-10-10", is_working_day=True, note="国庆调休"
     )
+    # A request for information routed to 教务处, with its receipt, and a letter text.
+    import datetime
+
+    from wagtail_disclosure.models import DisclosureRequest, LetterTemplate
+    from wagtail_disclosure.request_letters import issue_letter
+
+    case = DisclosureRequest.objects.create(
+        applicant_type="person",
+        name="赵敏",
+        id_type="resident_id",
+        id_number="110101199003071234",
+        phone="010-62750000",
+        description="2025年本科招生录取分数线的确定依据",
+        received_on=datetime.date(2026, 11, 20),
+    )
+    take_transition(case, "accept", admin)
+    case = take_transition(case, "request_correction", admin, comment="请写明所需文件的名称")
+    letter = issue_letter(case, "receipt", admin)
+    letter_text = LetterTemplate.objects.create(
+        kind="receipt", subject="信息公开申请接收回执", body="{{ applicant_name }}：\n已收到。"
+    )
     return {
         "section": section,
         "jwc": jwc,
@@ -283,6 +309,9 @@ def build_screens():
         "token": token,
         "channel": channel,
         "override": override,
+        "case": case,
+        "letter": letter,
+        "letter_text": letter_text,
     }
 
 
@@ -339,6 +368,10 @@ def package_url_names():
 #: URL names that are not screens, with the reason.
 NOT_SCREENS = {
     "wagtail_disclosure:review_record_docx": "a .docx download (tests/test_review_record.py)",
+    "wagtail_disclosure:request_letter_docx": "a .docx download (tests/test_requests_letters.py)",
+    "disclosure_requests:transition": "POST only (tests/test_requests_admin.py)",
+    "disclosure_requests:ask_extension": "POST only (tests/test_requests_admin.py)",
+    "disclosure_requests:decide_extension": "POST only (tests/test_requests_admin.py)",
 }
 
 
@@ -363,6 +396,8 @@ def viewset_objects(world):
         "disclosure_channels": world["channel"],
         "disclosure_working_days": world["override"],
         "disclosure_api_tokens": world["token"],
+        "disclosure_requests": world["case"],
+        "disclosure_letter_templates": world["letter_text"],
     }
 
 
@@ -384,6 +419,8 @@ def package_screens(world):
                     screens.append(
                         (f"{name} {transition}", reverse(name, args=[entry.pk, transition]))
                     )
+            elif view == "request_letter_print":
+                screens.append((name, reverse(name, args=[world["letter"].pk])))
             elif view == "workflow_transition":
                 for transition in transitions():
                     args = [EntryReview._meta.label_lower, review.pk, transition]
@@ -461,6 +498,8 @@ def data_strings():
         *ApiToken.objects.values_list("prefix", flat=True),
         *Site.objects.values_list("hostname", flat=True),
         *Site.objects.values_list("site_name", flat=True),
+        *DisclosureRequest.objects.values_list("tracking_number", flat=True),
+        *DisclosureRequest.objects.values_list("lookup_code", flat=True),
         settings.WAGTAIL_SITE_NAME,
     ]
     return {value for value in values if value}

@@ -228,5 +228,5 @@ def test_catalogue_query_count_does_not_grow_with_entries(section, client):
     assert newest.title in client.get(newest.url).content.decode()
     large = count_catalogue_queries(client)
     assert small == large, f"{small} queries with 50 entries, {large} with 2,000"
-    assert large <= 15
+    assert large <= 16  # 16 since the navigation links the 依申请公开 page (#13)
     assert newest.title in client.get("/").content.decode()

@@ -14,6 +14,7 @@ from wagtail_disclosure.models import (
     DisclosureEntryPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
+    DisclosureRequestPage,
 )
 
 
@@ -21,7 +22,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
     def test_section_root_goes_anywhere_and_holds_categories_and_guide(self):
         self.assertCanCreateAt(Page, DisclosureIndexPage)
         self.assertAllowedSubpageTypes(
-            DisclosureIndexPage, {DisclosureCategoryPage, DisclosureGuidePage}
+            DisclosureIndexPage,
+            {DisclosureCategoryPage, DisclosureGuidePage, DisclosureRequestPage},
         )
 
     def test_categories_and_guide_live_only_in_a_section(self):

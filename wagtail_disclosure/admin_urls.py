@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from .views import entry_status, record, review, workflow
+from .views import entry_status, record, request_letters, review, workflow
 
 app_name = "wagtail_disclosure"
 
 urlpatterns = [
+    *request_letters.urlpatterns,
     path(
         "entries/<int:page_id>/record/",
         record.ReviewRecordView.as_view(),

@@ -39,6 +39,25 @@ DEFAULTS = {
     # at most 15), "ordinance2019" (the 2019 条例: 20 + 20), or a dict of
     # wagtail_disclosure.request_clock.ClockRules fields with an optional "preset".
     "REQUEST_RULES": "moe29",
+    # The outcomes of a request, a list of wagtail_disclosure.request_outcomes.Outcome;
+    # None: the built-in catalogue (the rows of the 2021 statistics table).
+    "REQUEST_OUTCOMES": None,
+    # Number of the letters of a request (wagtail_disclosure.request_letters). Fields: org
+    # (REQUEST_LETTER_ORG, else "校"), kind (收 回执, 补 补正, 延 延期, 征 征求意见, 费 收费,
+    # 复 答复书), year, serial (per year and kind of letter).
+    "REQUEST_LETTER_NUMBER_PATTERN": "{org}公开{kind}〔{year}〕{serial}号",
+    # Short name of the university in letter numbers, such as "京大"; "": "校".
+    "REQUEST_LETTER_ORG": "",
+    # Fees for requests (国办函〔2020〕109号), off by default. None: no fees; or
+    # {"mode": "per_request" | "per_page", "bands": [...]} (wagtail_disclosure.request_fees).
+    "REQUEST_FEES": None,
+    # Largest attachment an applicant may add to the online application, in bytes.
+    "REQUEST_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    # Applications stored per client address ("5/hour", "20/day", ...); None: no limit.
+    # Counted in Django's default cache, like API_THROTTLE_RATE (docs/requests.md).
+    "REQUEST_SUBMIT_RATE": "5/hour",
+    # Status lookups (tracking number + 查询码) per client address; None: no limit.
+    "REQUEST_LOOKUP_RATE": "20/hour",
     # Entry dates (成文日期, 发布日期, ...) may be at most this many days after today
     # (and not before 1949-10-01); the public API's date filters likewise.
     "MAX_FUTURE_DAYS": 366,

@@ -23,6 +23,7 @@ from .models import (
     DisclosureCategoryPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
+    DisclosureRequestPage,
 )
 
 #: What ``WAGTAIL_DISCLOSURE_NAVIGATION = None`` stands for. Targets: ``"section"`` (the
@@ -35,8 +36,9 @@ DEFAULT_NAVIGATION = (
     # 信息公开制度: item 2 of the MOE 2014 checklist (学校章程及制定的各项规章制度).
     ("rules", _("Rules"), "item:2"),
     ("catalogue", _("Catalogue"), "section"),
-    # The pages of 依申请公开, 年度报告 and 监督与投诉 come with later releases.
-    ("requests", _("Requests for information"), None),
+    # 依申请公开: the section's live DisclosureRequestPage; "not yet available" without one.
+    ("requests", _("Requests for information"), "wagtail_disclosure.DisclosureRequestPage"),
+    # The pages of 年度报告 and 监督与投诉 come with later releases.
     ("annual-reports", _("Annual reports"), None),
     ("complaints", _("Supervision and complaints"), None),
 )
@@ -109,6 +111,8 @@ class Portal:
             self._category_pages, self._item_categories = pages, codes
         if "guide_page" in context:
             self._pages_of_type.setdefault(DisclosureGuidePage, context["guide_page"])
+        if "request_page" in context:
+            self._pages_of_type.setdefault(DisclosureRequestPage, context["request_page"])
 
     def public(self, queryset):
         """``queryset.public()``, reading the view restrictions once per request."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["OUTCOMES", "Outcome", "outcome_choices", "outcomes", "validate_outcome"]
@@ -105,7 +104,9 @@ GROUPS = {
 
 def outcomes():
     """The outcome catalogue in force, as ``{code: Outcome}``."""
-    catalogue = getattr(settings, "WAGTAIL_DISCLOSURE_REQUEST_OUTCOMES", None) or OUTCOMES
+    from .conf import get_setting
+
+    catalogue = get_setting("REQUEST_OUTCOMES") or OUTCOMES
     return {outcome.code: outcome for outcome in catalogue}
 
 

@@ -34,6 +34,8 @@ from .permissions import (
     role_permissions,
     user_role_permission_policy,
 )
+from .views.letter_templates import LetterTemplateViewSet
+from .views.requests import DisclosureRequestViewSet
 from .views.tokens import ApiTokenViewSet
 
 
@@ -445,6 +447,7 @@ class DisclosureViewSetGroup(ViewSetGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 250
     items = (
+        DisclosureRequestViewSet,
         DepartmentViewSet,
         DepartmentUserRoleViewSet,
         DepartmentGroupRoleViewSet,
@@ -453,5 +456,6 @@ class DisclosureViewSetGroup(ViewSetGroup):
         ChecklistViewSet,
         ReleaseChannelViewSet,
         WorkingDayOverrideViewSet,
+        LetterTemplateViewSet,
         ApiTokenViewSet,
     )

@@ -27,6 +27,8 @@ from .moderation import (
     remove_workflow_menu_items,
 )
 from .permissions import Role
+from .request_extensions import register_extension_log_actions
+from .request_fees import register_fee_and_letter_log_actions
 from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
 from .views.entry_status import add_my_entries_panel, my_entries_menu_item
 from .views.record import review_record_buttons
@@ -54,6 +56,8 @@ def register_role_permissions():
 
 
 hooks.register("register_log_actions", register_workflow_log_actions)
+hooks.register("register_log_actions", register_extension_log_actions)
+hooks.register("register_log_actions", register_fee_and_letter_log_actions)
 hooks.register("before_serve_document", serve_document_check)
 hooks.register("before_copy_page", refuse_entry_aliases)
 hooks.register("after_create_page", ensure_category_pages_after_create)

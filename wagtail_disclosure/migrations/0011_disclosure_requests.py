@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('wagtail_disclosure', '0010_disclosuresitesettings'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0094_alter_page_locale'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DisclosureRequestPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('commitment', models.TextField(blank=True, help_text='What the applicant confirms before submitting (use of the information).', verbose_name='commitment')),
                 ('receipt_text', wagtail.fields.RichTextField(blank=True, verbose_name='text of the receipt')),
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('applicant_type', models.CharField(choices=[('person', 'Citizen (natural person)'), ('organisation', 'Legal person or other organisation')], max_length=16, verbose_name='applicant type')),
                 ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
                 ('id_type', models.CharField(blank=True, choices=[('resident_id', 'Resident identity card'), ('passport', 'Passport'), ('hk_macao', 'Mainland travel permit for Hong Kong and Macao residents'), ('taiwan', 'Mainland travel permit for Taiwan residents'), ('other', 'Other identity document')], max_length=16, verbose_name='identity document')),
-                ('id_number', models.CharField(blank=True, max_length=40, verbose_name='document number')),
+                ('id_number', models.CharField(blank=True, max_length=40, verbose_name='identity document number')),
                 ('work_unit', models.CharField(blank=True, max_length=200, verbose_name='work unit')),
                 ('organisation_name', models.CharField(blank=True, max_length=200, verbose_name='organisation name')),
                 ('organisation_kind', models.CharField(blank=True, choices=[('business', 'Commercial enterprise'), ('research', 'Research institution'), ('public_interest', 'Public-interest organisation'), ('legal_service', 'Legal service institution'), ('other', 'Other')], max_length=16, verbose_name='kind of organisation')),

@@ -202,7 +202,7 @@ class DisclosureRequest(fsm.ConcurrentTransitionMixin, models.Model):
     id_type = models.CharField(
         _("identity document"), max_length=16, choices=IdType.choices, blank=True
     )
-    id_number = models.CharField(_("document number"), max_length=40, blank=True)
+    id_number = models.CharField(_("identity document number"), max_length=40, blank=True)
     work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
     organisation_name = models.CharField(_("organisation name"), max_length=200, blank=True)
     organisation_kind = models.CharField(

@@ -96,6 +96,12 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         context["catalogue"] = import_string(self.catalogue_function)(self)
         context["search_url"] = (self.get_url(request) or "") + self.reverse_subpage("search")
         context["guide_page"] = DisclosureGuidePage.objects.child_of(self).live().public().first()
+        # The 依申请公开 page, for the portal navigation (which reads it from here).
+        from .request_page import DisclosureRequestPage
+
+        context["request_page"] = (
+            DisclosureRequestPage.objects.child_of(self).live().public().first()
+        )
         return context
 
     @path("search/", name="search")

@@ -7,6 +7,7 @@ says so (``SearchOutcome.fallback``), so the page can show a notice.
 """
 
 import dataclasses
+import functools
 import itertools
 import logging
 import time
@@ -316,6 +317,78 @@ class RankedResults:
         return iter(self[: self.limit])
 
 
+def _compiled_tsquery(expression):
+    """``expression`` (a tsquery expression of the PostgreSQL backend) compiled to SQL once.
+
+    A tsquery of a few words is a tree of hundreds of expression nodes (every lexeme is
+    one), and Django copies and resolves every node of every annotation again each time a
+    queryset is filtered or annotated: with the ranking keys, that took most of half a
+    second per search at 100,000 entries (docs/performance.md). The compiled form is a
+    single node. A tsquery refers to no column, so its SQL is the same in any query."""
+    from django.contrib.postgres.search import SearchQuery, SearchQueryField
+    from django.db import connections
+    from django.db.models import Func
+    from django.db.models.sql import Query
+    from modelsearch.conf import get_app_config
+
+    IndexEntry = get_app_config().get_model("IndexEntry")
+    connection = connections[IndexEntry.objects.db]
+    sql_query = Query(IndexEntry)
+    compiler = sql_query.get_compiler(connection=connection)
+    sql, params = compiler.compile(expression.resolve_expression(sql_query, allow_joins=False))
+    # The backend writes a tsquery as to_tsquery() calls combined with || and &&: those
+    # are STABLE functions, which PostgreSQL evaluates again for every row it checks
+    # (most of the time of a broad query). Evaluated here once, the tsquery is a constant.
+    sql, params = "%s::tsquery", [_tsquery_text(connection.alias, sql, tuple(params))]
+
+    class CompiledTsQuery(SearchQuery):
+        def __init__(self):
+            Func.__init__(self, output_field=SearchQueryField())
+            self.config, self.invert, self.search_type = None, False, "raw"
+
+        def resolve_expression(self, *args, **kwargs):
+            return self
+
+        def get_source_expressions(self):
+            return []
+
+        def set_source_expressions(self, expressions):
+            pass
+
+        def as_sql(self, compiler, connection, **extra_context):
+            return sql, list(params)
+
+        def __repr__(self):
+            return f"CompiledTsQuery({sql!r}, {params!r})"
+
+    return CompiledTsQuery()
+
+
+@functools.lru_cache(maxsize=256)
+def _tsquery_text(alias, sql, params):
+    """The text of the tsquery ``sql`` computes: one query, remembered during one search
+    (the same tsquery serves matching, ranking and counting)."""
+    from django.db import connections
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text", params)  # noqa: S608 - a compiled tsquery
+        return cursor.fetchone()[0]
+
+
+def _query_compiler(backend, query):
+    """The backend's compiler for ``query``; on PostgreSQL, one whose tsqueries (for
+    matching and for ranking) are each compiled once (:func:`_compiled_tsquery`)."""
+    compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+    if type(backend).__module__.endswith(".postgres.postgres"):
+        build = compiler.build_tsquery
+
+        def build_tsquery(query, config=None):
+            return _compiled_tsquery(build(query, config=config))
+
+        compiler.build_tsquery = build_tsquery
+    return compiler
+
+
 def _index_matches(backend, query):
     """The search index rows matching ``query``, with their rank and entry primary key.
 
@@ -340,16 +413,20 @@ def _index_matches(backend, query):
     if not module.endswith((".postgres.postgres", ".sqlite.sqlite")):
         return None
     content_types = get_descendants_content_types_pks(DisclosureEntryPage)
-    compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+    compiler = _query_compiler(backend, query)
     config = compiler.get_config(backend)
     if module.endswith(".postgres.postgres"):
-        from django.contrib.postgres.search import SearchVectorField
+        from django.contrib.postgres.search import SearchRank, SearchVectorField
 
         IndexEntry = get_app_config().get_model("IndexEntry")
         tsquery = compiler.build_tsquery(compiler.query, config=config)
-        rank = compiler._build_rank_expression(
-            [(F("title"), F("title_norm")), (F("body"), 1.0)], config
-        )
+        # Wagtail's weighting (the title counts title_norm times), with one ts_rank per
+        # field over the whole tsquery: the backend's own expression has one ts_rank per
+        # lexeme of the query (hundreds for a query of four words with partial matches),
+        # each reading the row's vectors again.
+        rank = SearchRank(F("title"), tsquery, weights=compiler.sql_weights) * F(
+            "title_norm"
+        ) + SearchRank(F("body"), tsquery, weights=compiler.sql_weights)
         # The same expression as the GIN index of migration 0008.
         vector = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
         matches = (
@@ -379,22 +456,24 @@ def _index_matches(backend, query):
 def _matching_rows(backend, query, title_only=False, cap=None, exclude=None):
     """An expression for ``pk__in`` on the rows of :func:`_index_matches`: the index rows
     matching ``query`` (one subquery, answered from the full-text index); ``title_only``:
-    in the title field; ``cap``: only the ``cap`` newest (highest entry id on PostgreSQL,
-    index row on SQLite) of those that do not match ``exclude``."""
+    in the title field; ``cap``: only the ``cap`` newest index rows (entries are indexed
+    when they are created) of those that do not match ``exclude``."""
     module = type(backend).__module__
     if module.endswith(".postgres.postgres"):
         if cap is not None:
             rows = _index_matches(backend, query)[0]
             if exclude is not None:
                 rows = rows.exclude(pk__in=_matching_rows(backend, exclude))
-            return rows.order_by("-entry_id").values("pk")[:cap]
+            # The newest index rows (as on SQLite): the primary key's index lets
+            # PostgreSQL stop after ``cap`` matches of a word found in most rows.
+            return rows.order_by("-pk").values("pk")[:cap]
         if not title_only:
             return _index_matches(backend, query)[0].values("pk")
         from modelsearch.conf import get_app_config
         from modelsearch.utils import get_descendants_content_types_pks
 
         IndexEntry = get_app_config().get_model("IndexEntry")
-        compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+        compiler = _query_compiler(backend, query)
         tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(backend))
         content_types = get_descendants_content_types_pks(DisclosureEntryPage)
         return (
@@ -453,7 +532,7 @@ def rank_annotations(backend, plan, only=None):
         if postgres:
             # Checked on each ranked row's own vector (at most RANK_CAP rows), not by a
             # subquery over every row that has the word.
-            compiler = backend.query_compiler_class(DisclosureEntryPage.objects.all(), query)
+            compiler = _query_compiler(backend, query)
             tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(backend))
             # Title and body are matched one by one, not as ``title || body``: the
             # concatenation copies the whole body vector for every key of every row (most
@@ -641,6 +720,8 @@ def search_entries(text="", filters=None, section=None, sort=SORT_RELEVANCE, bac
     search server is unreachable: falls back to a database backend (``fallback=True``).
     """
     started = time.perf_counter()
+    # Each search evaluates its own tsqueries (a fixed number of queries per search).
+    _tsquery_text.cache_clear()
     filters = filters or Filters()
     sort = sort if sort in SORTS else SORT_RELEVANCE
     base = result_rows_queryset(searchable_entries(section).filter(filters.as_q()))

@@ -68,6 +68,11 @@ SYNONYMS = {
     "双一流": ["双一流", "一流大学", "一流学科"],
     "研招": ["研究生招生", "研招"],
     "四六级": ["四六级", "四、六级", "cet"],
+    # Everyday words for the terms of official documents.
+    "保研": ["保研", "推免", "推荐免试"],
+    "勤工俭学": ["勤工俭学", "勤工助学"],
+    "聘用": ["聘用", "聘任"],
+    "聘任": ["聘任", "聘用"],
 }
 
 #: Query words that carry no meaning on their own.
