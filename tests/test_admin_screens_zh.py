@@ -315,9 +315,16 @@ def build_screens():
     }
 
 
+def build_screens_in_chinese():
+    # What the data is made of (page type names in titles, letter texts) in the site's
+    # language, whatever language an earlier test's request left active in this thread.
+    with translation.override("zh-hans"):
+        return build_screens()
+
+
 @pytest.fixture(scope="module")
 def _screens_once(request, django_db_setup, django_db_blocker):
-    yield from build_once(request, django_db_blocker, build_screens)
+    yield from build_once(request, django_db_blocker, build_screens_in_chinese)
 
 
 @pytest.fixture
@@ -371,6 +378,7 @@ NOT_SCREENS = {
     "wagtail_disclosure:request_letter_docx": "a .docx download (tests/test_requests_letters.py)",
     "disclosure_requests:transition": "POST only (tests/test_requests_admin.py)",
     "disclosure_requests:ask_extension": "POST only (tests/test_requests_admin.py)",
+    "disclosure_requests:issue_letter": "POST only (tests/test_requests_admin.py)",
     "disclosure_requests:decide_extension": "POST only (tests/test_requests_admin.py)",
 }
 

@@ -433,6 +433,34 @@ def test_the_clock_day_by_day_shows_the_paused_days(client, world):
     assert str(DayStatus.PAUSED.label) in clock
 
 
+# -- letters -------------------------------------------------------------------------------
+
+
+def test_letters_are_issued_from_the_case_page_by_who_may(client, world):
+    from wagtail_disclosure.models import RequestLetter
+
+    at_office, at_jwc, at_cwc = world["at_office"], world["at_jwc"], world["at_cwc"]
+    login(client, world["office"])
+    page = client.get(url("inspect", at_office.pk)).content.decode()
+    assert 'name="kind"' in page and 'value="answer"' not in page  # no outcome yet
+    response = client.post(url("issue_letter", at_office.pk), {"kind": "receipt"}, follow=True)
+    letter = RequestLetter.objects.get(request=at_office)
+    assert letter.kind == "receipt" and letter.issued_by == world["office"]
+    assert letter.number in response.content.decode()
+    assert any(letter.number in message for message in messages_of(response))
+    assert client.get(url("issue_letter", at_office.pk)).status_code == 405
+    # The department handling a case may write to a third party, nothing else.
+    login(client, world["handler"])
+    client.post(url("issue_letter", at_jwc.pk), {"kind": "consultation"})
+    response = client.post(url("issue_letter", at_jwc.pk), {"kind": "receipt"}, follow=True)
+    kinds = [letter.kind for letter in RequestLetter.objects.filter(request=at_jwc)]
+    assert kinds == ["consultation"]
+    assert messages_of(response)
+    # Another department's case: not found, nothing issued.
+    assert client.post(url("issue_letter", at_cwc.pk), {"kind": "consultation"}).status_code == 404
+    assert not RequestLetter.objects.filter(request=at_cwc).exists()
+
+
 # -- extensions ------------------------------------------------------------------------------
 
 

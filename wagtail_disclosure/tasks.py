@@ -17,3 +17,11 @@ def reindex_entry(page_id):
     from .extraction import reindex_entry as reindex
 
     reindex(page_id)
+
+
+@task()
+def send_request_reminders():
+    """The daily digest of requests for information due soon or overdue."""
+    from .request_reminders import send_reminders
+
+    return len(send_reminders())

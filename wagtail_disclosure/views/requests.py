@@ -29,6 +29,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -58,7 +59,7 @@ from wagtail.permission_policies import BasePermissionPolicy
 
 from ..compat import HAS_POLICY_REGISTRY, register_permission_policy
 from ..models import Department, DisclosureRequest, RequestExtension, RequestState
-from ..models.requests import OPEN_STATES, ApplicantType, ReceiptChannel
+from ..models.requests import OPEN_STATES, ApplicantType, LetterKind, ReceiptChannel
 from ..people import person_name
 from ..permissions import (
     APP_LABEL,
@@ -78,6 +79,7 @@ from ..request_extensions import (
     can_decide_extension,
     decide_extension,
 )
+from ..request_letters import DEPARTMENT_KINDS, issue_letter
 from ..request_outcomes import outcome_choices, outcomes
 from ..workflow import TransitionError, available_transitions, take_transition
 from ..working_days import DeadlineStatus, WorkingDayCalendar
@@ -768,8 +770,32 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
                 else ""
             ),
             **self.extension_context(),
+            **self.letters_context(),
         )
         return context
+
+    def letters_context(self):
+        """The letters issued on the case, and the form to issue one (for those who may)."""
+        case, user = self.object, self.request.user
+        kinds = [
+            (kind, label)
+            for kind, label in LetterKind.choices
+            if kind in DEPARTMENT_KINDS or holds_role_everywhere(user, Role.DISCLOSURE_OFFICE)
+        ]
+        if case.outcome not in outcomes():
+            kinds = [(kind, label) for kind, label in kinds if kind != LetterKind.ANSWER]
+        return {
+            "letters": [
+                {
+                    "object": letter,
+                    "print_url": reverse("wagtail_disclosure:request_letter_print", args=[letter.pk]),
+                    "docx_url": reverse("wagtail_disclosure:request_letter_docx", args=[letter.pk]),
+                }
+                for letter in case.letters.all()
+            ],
+            "letter_kinds": kinds,
+            "issue_letter_url": reverse(f"{NAMESPACE}:issue_letter", args=[case.pk]),
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -852,6 +878,27 @@ class AskExtensionView(CaseActionView):
             request,
             _("Extension of %(days)s working days asked for; the disclosure office decides.")
             % {"days": extension.days},
+        )
+        return self.back(case)
+
+
+class IssueLetterView(CaseActionView):
+    """Issues one letter on the case (``request_letters.issue_letter`` checks who may)."""
+
+    def post(self, request, pk):
+        case = self.get_case()
+        kind = request.POST.get("kind", "")
+        if kind not in LetterKind.values:
+            return self.back(case, _("Choose the letter to issue."))
+        try:
+            letter = issue_letter(case, kind, request.user)
+        except PermissionDenied:
+            return self.back(case, _("You may not issue this letter on this case."))
+        except ValidationError as error:
+            return self.back(case, " ".join(error.messages))
+        messages.success(
+            request,
+            _("%(letter)s %(number)s issued.") % {"letter": letter.subject, "number": letter.number},
         )
         return self.back(case)
 
@@ -942,6 +989,11 @@ class DisclosureRequestViewSet(ModelViewSet):
                 "case/<int:pk>/step/<str:name>/",
                 RequestTransitionView.as_view(),
                 name="transition",
+            ),
+            path(
+                "case/<int:pk>/letter/",
+                IssueLetterView.as_view(),
+                name="issue_letter",
             ),
             path(
                 "case/<int:pk>/extension/",

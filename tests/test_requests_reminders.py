@@ -1,0 +1,101 @@
+"""The daily digest of requests for information due soon or overdue."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from tests.utils import make_department
+from wagtail_disclosure.models import DisclosureRequest, RequestState
+from wagtail_disclosure.models.requests import ApplicantType
+from wagtail_disclosure.permissions import Role, assign_role
+from wagtail_disclosure.request_clock import EventKind, PauseReason
+from wagtail_disclosure.request_reminders import digests, due_cases
+from wagtail_disclosure.working_days import DeadlineState
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date.fromisoformat
+# Received Fri 13 Feb 2026: due Thu 12 Mar 2026 (tests/test_request_clock.py). On Mon 9 Mar
+# 3 working days are left (10, 11, 12 Mar): due soon. Received Mon 2 Feb 2026: day 1 is
+# 3 Feb, ..., day 9 is Fri 13 Feb, day 10 Sat 14 Feb (make-up), then 24 Feb = 11, 25 = 12,
+# 26 = 13, 27 = 14, Sat 28 Feb = 15: due 28 Feb, so overdue on 9 Mar by 6 working days
+# (2, 3, 4, 5, 6, 9 Mar).
+TODAY = D("2026-03-09")
+
+
+def case(state, received, department=None, **fields):
+    row = DisclosureRequest.objects.create(
+        applicant_type=ApplicantType.PERSON,
+        name="王五",
+        description="学生资助资金的分配办法",
+        received_on=D(received),
+        department=department,
+        **fields,
+    )
+    DisclosureRequest.objects.filter(pk=row.pk).update(state=state)
+    row.refresh_from_db()
+    return row
+
+
+@pytest.fixture
+def world(django_user_model):
+    jwc, cwc = make_department("JWC", "教务处"), make_department("CWC", "财务处")
+    office = django_user_model.objects.create_user("office", email="office@example.cn")
+    assign_role(office, Role.DISCLOSURE_OFFICE)
+    handler = django_user_model.objects.create_user("handler", email="jwc@example.cn")
+    assign_role(handler, Role.REQUEST_HANDLER, jwc)
+    other = django_user_model.objects.create_user("other", email="cwc@example.cn")
+    assign_role(other, Role.REQUEST_HANDLER, cwc)
+    due_soon = case(RequestState.IN_HAND, "2026-02-13", jwc)
+    overdue = case(RequestState.ROUTED, "2026-02-02", jwc)
+    at_office = case(RequestState.ACCEPTED, "2026-02-02")
+    paused = case(RequestState.CONSULTING, "2026-02-02", cwc)
+    paused.add_clock_event(EventKind.PAUSE, D("2026-02-05"), PauseReason.CONSULTATION)
+    case(RequestState.CLOSED, "2026-02-02", cwc, answered_on=D("2026-02-20"))
+    case(RequestState.IN_HAND, "2026-03-06", cwc)  # on time: due 27 Mar
+    return locals()
+
+
+def test_due_cases_are_the_open_ones_due_soon_or_overdue(world):
+    rows = {row.case: row for row in due_cases(TODAY)}
+    assert set(rows) == {world["due_soon"], world["overdue"], world["at_office"]}
+    assert rows[world["due_soon"]].state == DeadlineState.DUE_SOON
+    assert rows[world["due_soon"]].days == 3
+    assert rows[world["overdue"]].state == DeadlineState.OVERDUE
+    assert rows[world["overdue"]].working_days_left == -6
+
+
+def test_each_person_gets_the_cases_waiting_for_them_and_the_office_the_overdue(world):
+    by_user = {user.username: [row.case for row in rows] for user, rows in digests(TODAY).items()}
+    # 教务处's handler decides both of its cases; 财务处's case is paused: nobody.
+    assert set(by_user["handler"]) == {world["due_soon"], world["overdue"]}
+    assert "other" not in by_user
+    # The office: the case waiting for it, and every overdue case (督办).
+    assert set(by_user["office"]) == {world["at_office"], world["overdue"]}
+
+
+def test_the_command_sends_one_digest_per_person(world, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    out = StringIO()
+    call_command("disclosure_request_reminders", "--date", "2026-03-09", stdout=out)
+    assert "2 person(s) reminded." in out.getvalue()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "jwc@example.cn",
+        "office@example.cn",
+    ]
+    to_handler = next(m for m in mail.outbox if m.to == ["jwc@example.cn"])
+    assert world["due_soon"].tracking_number in to_handler.body
+    assert world["overdue"].tracking_number in to_handler.body
+    assert "6" in to_handler.body and "工作日" in to_handler.body
+    assert "依申请公开" in to_handler.subject or "信息公开申请" in to_handler.subject
+
+
+def test_dry_run_and_bad_dates(world):
+    out = StringIO()
+    call_command("disclosure_request_reminders", "--date", "2026-03-09", "--dry-run", stdout=out)
+    assert "would remind" in out.getvalue() and mail.outbox == []
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("disclosure_request_reminders", "--date", "9 March")
