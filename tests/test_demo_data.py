@@ -21,6 +21,7 @@ from wagtail_disclosure.models import (
     DisclosureEntryPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
+    DisclosureRequestPage,
 )
 
 if not apps.is_installed("demo_content"):
@@ -139,6 +140,8 @@ def check_site_groups_and_users():
     assert site.root_page_id == section.pk
     assert section.organisation_code == "19999"
     assert DisclosureGuidePage.objects.child_of(section).live().exists()
+    request_page = DisclosureRequestPage.objects.child_of(section).live().get()
+    assert "青岚大学" in request_page.intro and request_page.commitment
     # Wagtail's welcome page is gone.
     assert not Page.objects.filter(depth=2).exclude(pk=section.pk).exists()
 

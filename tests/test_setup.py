@@ -16,6 +16,7 @@ from wagtail_disclosure.models import (
     DisclosureCategoryPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
+    DisclosureRequestPage,
     EntryReview,
 )
 from wagtail_disclosure.permissions import Role, assign_role, get_roles
@@ -48,6 +49,7 @@ def test_setup_builds_everything_once(tmp_path):
     assert section.get_parent().pk == site_root.pk and section.live and section.slug == "xxgk"
     assert DisclosureCategoryPage.objects.child_of(section).live().count() == 10
     assert DisclosureGuidePage.objects.child_of(section).live().count() == 1
+    assert DisclosureRequestPage.objects.child_of(section).live().count() == 1
     assert set(Department.objects.values_list("short_code", flat=True)) == {"JWC", "CWC"}
     assert Department.objects.get(short_code="JWC").phone == "010-1"
     groups = {role: Group.objects.get(name=group_name(role)) for role in Role}

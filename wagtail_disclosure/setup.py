@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from .models import Department, DisclosureGuidePage, DisclosureIndexPage
+from .models import Department, DisclosureGuidePage, DisclosureIndexPage, DisclosureRequestPage
 from .permissions import Role, assign_role
 from .sections import ensure_category_pages
 
@@ -109,6 +109,14 @@ def set_up_section(report, title, slug, site=None):
         report.add(True, _("guide “%(title)s”") % {"title": guide.title})
     else:
         report.add(False, _("guide “%(title)s”") % {"title": guide.title})
+    request_page = DisclosureRequestPage.objects.child_of(section).first()
+    if request_page is None:
+        request_page = DisclosureRequestPage(title=_("Requests for information"), slug="apply")
+        section.add_child(instance=request_page)
+        request_page.save_revision().publish()
+        report.add(True, _("request page “%(title)s”") % {"title": request_page.title})
+    else:
+        report.add(False, _("request page “%(title)s”") % {"title": request_page.title})
     return section
 
 

@@ -23,6 +23,19 @@ SECTION_INTRO = (
 GUIDE_SLUG = "guide"
 GUIDE_TITLE = "信息公开指南"
 
+REQUEST_PAGE_SLUG = "apply"
+REQUEST_PAGE_TITLE = "依申请公开"
+REQUEST_PAGE_INTRO = (
+    "<p>公民、法人或者其他组织可以向青岚大学申请获取本校尚未主动公开的信息。"
+    "请每份申请只填写一项所需信息，并尽量写明信息的名称、文号或形成时间，便于我们查找。</p>"
+    "<p>信息公开办公室自收到申请之日起15个工作日内答复；需要补正、征求第三方意见或延期的，"
+    "将另行书面告知。提交后请保存好申请编号和查询码，可随时在本页查询办理状态。</p>"
+)
+REQUEST_PAGE_COMMITMENT = "本人承诺所填信息真实，所获取的信息仅用于申请中所述用途，并依法合理使用。"
+REQUEST_PAGE_RECEIPT = (
+    "<p>我们已收到您的申请，将按规定期限办理。如有疑问，请在工作日致电信息公开办公室。</p>"
+)
+
 
 def email(local):
     return f"{local}@{EMAIL_DOMAIN}"

@@ -30,6 +30,7 @@ from wagtail_disclosure.models import (
     DisclosureEntryPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
+    DisclosureRequestPage,
     ReleaseChannel,
     entry_page_type_for,
 )
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             checklist = self.configure_checklist(departments)
             section = self.load_section(checklist)
             self.load_guide(section)
+            self.load_request_page(section)
             self.load_entries(section, departments)
             self.load_groups_and_users(section)
             self.load_review_pipeline(section)
@@ -190,6 +192,20 @@ class Command(BaseCommand):
         section.add_child(instance=guide)
         guide.save_revision().publish()
         self.count("guide")
+
+    def load_request_page(self, section):
+        if DisclosureRequestPage.objects.child_of(section).exists():
+            return
+        page = DisclosureRequestPage(
+            title=data.REQUEST_PAGE_TITLE,
+            slug=data.REQUEST_PAGE_SLUG,
+            intro=data.REQUEST_PAGE_INTRO,
+            commitment=data.REQUEST_PAGE_COMMITMENT,
+            receipt_text=data.REQUEST_PAGE_RECEIPT,
+        )
+        section.add_child(instance=page)
+        page.save_revision().publish()
+        self.count("request page")
 
     # -- entries -------------------------------------------------------------------
 
