@@ -551,3 +551,53 @@ def test_the_listing_queries_do_not_grow_with_the_cases(client, world):
     login(client, world["office"])
     client.get(url("index"))  # warm up per-process caches (content types, log actions)
     assert _listing_queries(client, 3, world["jwc"]) == _listing_queries(client, 12, world["jwc"])
+
+
+# -- the dashboard ---------------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_the_cases_waiting_for_each_person(client, world):
+    dashboard = reverse("wagtailadmin_home")
+    login(client, world["handler"])
+    page = client.get(dashboard).content.decode()
+    assert 'id="disclosure-request-queue"' in page or "disclosure-request-queue" in page
+    assert world["at_jwc"].tracking_number in page  # in hand at 教务处: its handler's step
+    assert world["at_cwc"].tracking_number not in page  # another department's
+    assert world["at_office"].tracking_number not in page
+    login(client, world["office"])
+    page = client.get(dashboard).content.decode()
+    assert world["at_office"].tracking_number in page  # received: the office's step
+    assert world["at_jwc"].tracking_number not in page  # waits for the department
+    # Received on 13 Feb 2026 and 2 Mar 2026: long overdue today (29 Nov 2026 or later).
+    assert "已逾期" in page
+    login(client, world["nobody"])
+    assert "disclosure-request-queue" not in client.get(dashboard).content.decode()
+
+
+def test_the_dashboard_panel_queries_do_not_grow_with_the_cases(client, world):
+    dashboard = reverse("wagtailadmin_home")
+    login(client, world["office"])
+
+    def queries(count):
+        for number in range(count):
+            new_case(name=f"申请人{number}")
+        client.get(dashboard)  # warm caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(dashboard).status_code == 200
+        return len(captured)
+
+    few = queries(2)
+    assert queries(10) == few
+
+
+def test_the_case_page_says_when_the_correction_period_ends(client, world):
+    at_office, office = world["at_office"], world["office"]
+    take_transition(at_office, "accept", office)
+    take_transition(
+        at_office, "request_correction", office, comment="请写明文件名称", on=D("2026-03-04")
+    )
+    login(client, office)
+    page = client.get(url("inspect", at_office.pk)).content.decode()
+    # 15 working days after Wed 4 Mar 2026: Thu 5 = 1, ..., Wed 25 Mar = 15.
+    assert add_working_days(D("2026-03-04"), 15) == D("2026-03-25")
+    assert "2026-03-25" in page

@@ -219,3 +219,29 @@ def test_the_list_takes_a_fixed_number_of_queries(client, world):
     second = count()
     assert (first[1], second[1]) == (2, 6)
     assert first[0] == second[0]
+
+
+def test_letters_of_a_case_as_text_and_docx(client, world):
+    """The letters of a case, as issued, for those who may see it; another department's
+    case is not found."""
+    import io
+
+    import docx
+
+    from wagtail_disclosure.request_letters import issue_letter
+
+    case = world["routed"]
+    letter = issue_letter(case, "receipt", world["office"])
+    listing = get(client, world["office"], f"/{case.pk}/letters")
+    assert listing.status_code == 200
+    (item,) = listing.json()
+    assert item["number"] == letter.number and item["body"] == letter.body
+    assert item["docx"].endswith(f"/requests/{case.pk}/letters/{letter.pk}/docx")
+    answer = get(client, world["handler"], f"/{case.pk}/letters/{letter.pk}/docx")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(answer.content)).paragraphs)
+    assert case.tracking_number in text
+    other = world["other"]
+    assert get(client, other, f"/{case.pk}/letters").status_code == 404
+    assert get(client, other, f"/{case.pk}/letters/{letter.pk}/docx").status_code == 404

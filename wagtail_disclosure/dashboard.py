@@ -1,4 +1,5 @@
-"""The dashboard panel "Waiting for your review" (wired in wagtail_hooks.py)."""
+"""The dashboard panels "Waiting for your review" and the requests for information waiting
+for the user (wired in wagtail_hooks.py)."""
 
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -6,7 +7,7 @@ from wagtail.admin.ui.components import Component
 from .models import EntryReview
 from .permissions import role_map
 from .workflow.queue import attach_deadlines, deadline_counts
-from .working_days import DeadlineState
+from .working_days import DeadlineState, WorkingDayCalendar
 
 
 class ReviewQueuePanel(Component):
@@ -38,5 +39,53 @@ class ReviewQueuePanel(Component):
 
     def render_html(self, parent_context=None):
         if not role_map(parent_context["request"].user):
+            return ""
+        return super().render_html(parent_context)
+
+
+class RequestQueuePanel(Component):
+    """The requests for information waiting for the user, most urgent first, with how many
+    are overdue or due soon (a paused clock is neither). Shown to the disclosure office and
+    to request handlers; a fixed number of queries however many cases wait."""
+
+    name = "disclosure_request_queue"
+    template_name = "wagtail_disclosure/admin/request_panel.html"
+    order = 95
+    limit = 5
+
+    def get_context_data(self, parent_context):
+        from .models import DisclosureRequest
+        from .request_clock import clock_state
+
+        request = parent_context["request"]
+        today = timezone.localdate()
+        calendar = WorkingDayCalendar()
+        cases = list(
+            DisclosureRequest.objects.waiting_for(request.user).prefetch_related(
+                "clock_event_rows"
+            )
+        )
+        rows = []
+        for case in cases:
+            clock = case.clock(calendar=calendar)
+            state, left = clock_state(clock, today=today, calendar=calendar)
+            rows.append(
+                {"case": case, "clock": clock, "state": state, "left": left, "late": max(-left, 0)}
+            )
+        # Overdue and due soon first, by working days left; paused cases last.
+        rows.sort(key=lambda row: (row["state"] is None, row["left"], row["case"].pk))
+        return {
+            "request": request,
+            "total": len(rows),
+            "overdue": sum(row["state"] == DeadlineState.OVERDUE for row in rows),
+            "due_soon": sum(row["state"] == DeadlineState.DUE_SOON for row in rows),
+            "rows": rows[: self.limit],
+        }
+
+    def render_html(self, parent_context=None):
+        from .permissions import Role
+
+        held = role_map(parent_context["request"].user)
+        if Role.DISCLOSURE_OFFICE not in held and Role.REQUEST_HANDLER not in held:
             return ""
         return super().render_html(parent_context)

@@ -226,3 +226,16 @@ class StatisticsOut(Schema):
     table3: Table3Out
     table4: Table4Out
     figures: FiguresOut
+
+
+class LetterOut(Schema):
+    """A letter issued on the case, as issued (its text does not change afterwards)."""
+
+    id: int
+    kind: str = Field(description="receipt, correction, extension, consultation, fee or answer")
+    kind_label: str
+    number: str = Field(description="The letter number, e.g. 校公开复〔2026〕1号")
+    issued_on: datetime.date
+    subject: str
+    body: str = Field(description="The text, one paragraph per line")
+    docx: str = Field(description="Path of the letter as .docx (same token)")

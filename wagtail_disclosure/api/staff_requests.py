@@ -13,13 +13,14 @@ and to the staff of the department the case is routed to. Transitions go through
 from typing import Annotated
 
 from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from wagtail.models import ModelLogEntry
 
 from .. import request_statistics
-from ..models import Department, DisclosureRequest
+from ..models import Department, DisclosureRequest, RequestLetter
 from ..permissions import Role, has_role, holds_role_everywhere
 from ..request_clock import clock_state
 from ..request_outcomes import outcomes
@@ -30,6 +31,7 @@ from .auth import staff_auth
 from .errors import ApiError
 from .staff import TRANSITION_ERROR_STATUS, department_out, page_link, private_no_store, responses
 from .staff_request_schemas import (
+    LetterOut,
     RequestDetailOut,
     RequestFilters,
     RequestListOut,
@@ -311,3 +313,53 @@ def request_transition(request, request_id: RequestId, body: RequestTransitionIn
         "state_label": str(case.get_state_display()),
         "transitions": transitions_out(case, user),
     }
+
+
+LetterId = Annotated[int, Path(ge=1, le=MAX_ID, description="The letter's id.")]
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get(
+    "/requests/{request_id}/letters",
+    response=responses(list[LetterOut], 404),
+    summary="The letters issued on a case, with their text as issued",
+)
+def request_letters(request, request_id: RequestId):
+    case = load_case(request.user, request_id)
+    return [
+        {
+            "id": letter.pk,
+            "kind": letter.kind,
+            "kind_label": str(letter.get_kind_display()),
+            "number": letter.number,
+            "issued_on": letter.issued_on,
+            "subject": letter.subject,
+            "body": letter.body,
+            "docx": f"{request.path.rstrip('/')}/{letter.pk}/docx",
+        }
+        for letter in case.letters.all()
+    ]
+
+
+@router.get(
+    "/requests/{request_id}/letters/{letter_id}/docx",
+    response={code: schema for code, schema in responses(LetterOut, 404).items() if code != 200},
+    summary="A letter of a case as .docx",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The letter as a Word document",
+                "content": {DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def request_letter_docx(request, request_id: RequestId, letter_id: LetterId):
+    from ..request_letters import render_docx
+
+    case = load_case(request.user, request_id)
+    letter = get_object_or_404(RequestLetter, pk=letter_id, request=case)
+    response = HttpResponse(render_docx(letter), content_type=DOCX_TYPE)
+    filename = f"{case.tracking_number}-{letter.kind}-{letter.pk}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

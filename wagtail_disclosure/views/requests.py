@@ -769,6 +769,7 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
                 if case.reply_clock and case.reply_clock.pause_reason
                 else ""
             ),
+            pause_period_end=pause_period_end(case, case.reply_clock, calendar),
             **self.extension_context(),
             **self.letters_context(),
         )
@@ -796,6 +797,21 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
             "letter_kinds": kinds,
             "issue_letter_url": reverse(f"{NAMESPACE}:issue_letter", args=[case.pk]),
         }
+
+
+def pause_period_end(case, clock, calendar):
+    """The end of the period a paused case waits for: the third party's answer
+    (``consultation_days``) or the applicant's correction (``correction_lapse_days``),
+    counted in working days from the day the clock stopped; ``None`` otherwise."""
+    if clock is None or not clock.is_paused:
+        return None
+    days = {
+        RequestState.CONSULTING: rules().consultation_days,
+        RequestState.CORRECTION: rules().correction_lapse_days,
+    }.get(case.state)
+    if days is None:
+        return None
+    return calendar.add_working_days(clock.paused_since, days)
 
 
 # ---------------------------------------------------------------------------
