@@ -210,8 +210,16 @@ def check_entry_page(ctx, entry):
             expect_status(cell, response, (404,))
     elif kind == spec.PUBLIC:
         if expect_status(cell, response, (200,)):
-            shown = ("title", "body", "summary", "kw", "attachtitle", "blocktitle", "linkfile",
-                     "img")  # img: the image's rendition URL carries its file name
+            shown = (
+                "title",
+                "body",
+                "summary",
+                "kw",
+                "attachtitle",
+                "blocktitle",
+                "linkfile",
+                "img",
+            )  # img: the image's rendition URL carries its file name
             expect_present(cell, response, [markers[f] for f in shown if f in markers])
     elif kind == spec.TRACE:
         if expect_status(cell, response, (200,)):
@@ -585,7 +593,7 @@ def anonymous_tasks(ctx):
         + api_tasks(ctx)
         + document_tasks(ctx)
         + admin_url_tasks(ctx)
-        + [partial(check_errors, ctx)]
+        + [partial(check_errors, ctx), partial(check_requests_anonymously, ctx)]
     )
 
 
@@ -720,7 +728,89 @@ def check_staff_entry_views(ctx):
 
 
 def staff_tasks(ctx):
-    return [partial(check_staff_listings, ctx, username) for username in ctx.staff]
+    return [partial(check_staff_listings, ctx, username) for username in ctx.staff] + [
+        partial(check_requests_for_staff, ctx, username) for username in ctx.staff
+    ]
+
+
+# --- requests for information ---------------------------------------------------------------
+
+
+def request_markers(ctx):
+    return {
+        marker
+        for case in ctx.manifest["requests"]["cases"].values()
+        for marker in case["markers"].values()
+    }
+
+
+def sees_requests(ctx, username):
+    """The disclosure office (its role for every department) and superusers see every
+    request; the demo gives nobody the request-handler role of a department."""
+    return spec.ALL in ctx.roles[username]["publish_entries"]
+
+
+def check_requests_anonymously(ctx):
+    requests_ = ctx.manifest["requests"]
+    forbidden = request_markers(ctx)
+    for name in ("page", "lookup"):
+        cell = ctx.cell(f"anonymous request {name}")
+        response = ctx.anonymous().get(cell, requests_[name])
+        if expect_status(cell, response, (200,)):
+            scan(cell, response, forbidden)
+    for key, case in requests_["cases"].items():
+        for field, marker in case["markers"].items():
+            for surface, url in search_surfaces(ctx, marker).items():
+                cell = ctx.cell(f"anonymous {surface} for request {key} {field}")
+                response = ctx.anonymous().get(cell, url)
+                expect_status(cell, response, (200,))
+                scan(cell, response, forbidden, exempt={marker})  # the query is echoed
+        for view in ("inspect", "letter_print", "letter_docx"):
+            cell = ctx.cell(f"anonymous admin {view} of request {key}")
+            response = ctx.anonymous().get(cell, case[view])
+            scan(cell, response, forbidden)
+            if response is not None and not (
+                response.status_code in (301, 302)
+                and "/login/" in response.headers.get("Location", "")
+            ):
+                cell.fail(LEAK, f"{case[view]}: HTTP {response.status_code}, not the login")
+    cell = ctx.cell("anonymous admin listing of requests")
+    response = ctx.anonymous().get(cell, requests_["listing"])
+    scan(cell, response, forbidden)
+
+
+def check_requests_for_staff(ctx, username):
+    client = ctx.staff[username]
+    requests_ = ctx.manifest["requests"]
+    forbidden = request_markers(ctx)
+    visible = sees_requests(ctx, username)
+    cell = ctx.cell(f"{username}: listing of requests")
+    response = client.get(cell, requests_["listing"])
+    if visible:
+        if expect_status(cell, response, (200,)):
+            names = [case["markers"]["name"] for case in requests_["cases"].values()]
+            expect_present(cell, response, names, where="the office's listing")
+    elif response is not None:
+        scan(cell, response, forbidden)
+    for key, case in requests_["cases"].items():
+        for view in ("inspect", "letter_print", "letter_docx"):
+            cell = ctx.cell(f"{username}: {view} of request {key} ({case['department']})")
+            response = client.get(cell, case[view])
+            if response is None:
+                continue
+            if visible:
+                if expect_status(cell, response, (200,)) and view != "letter_docx":
+                    expect_present(
+                        cell,
+                        response,
+                        [case["markers"]["desc"]]
+                        if view == "inspect"
+                        else [case["markers"]["name"]],
+                    )
+            else:
+                if response.status_code == 200:
+                    cell.fail(LEAK, f"HTTP 200 on {case[view]}: a request this person may not see")
+                scan(cell, response, forbidden)
 
 
 # --- odd input ----------------------------------------------------------------------------
@@ -906,6 +996,10 @@ def test_nothing_leaks_from_outside(site):
     }
     assert built == expected
     assert site.manifest["entries"][spec.ALIAS_KEY]["alias_of"]
+    # Requests: two cases and the public page exist; some staff see them, some do not.
+    assert len(site.manifest["requests"]["cases"]) == 2 and site.manifest["requests"]["page"]
+    seers = {username for username in spec.USERS if sees_requests(ctx, username)}
+    assert "office" in seers and seers != set(spec.USERS)
     log_in_everyone(ctx)
     run_tasks(ctx, anonymous_tasks(ctx) + staff_tasks(ctx))
     run_tasks(ctx, odd_inputs(ctx))

@@ -61,6 +61,7 @@ def load_demo_without_catalogue_entries():
         checklist = command.configure_checklist(departments)
         section = command.load_section(checklist)
         command.load_guide(section)
+        command.load_request_page(section)
         command.load_groups_and_users(section)
         command.load_review_pipeline(section)
 
@@ -314,12 +315,60 @@ class Builder:
                 for name in entry_spec.steps:
                     self.step(page, name, entry_spec.department)
             self.entries[entry_spec.key] = (entry_spec, page.pk)
+        self.requests = self.build_requests()
         # Locked pages (for the locked pages report): one of each department.
         for key, username in (("draft", "editor_jwc"), ("submitted", "editor_zsjy")):
             Page.objects.filter(pk=self.entries[key][1]).update(
                 locked=True, locked_by=self.users[username], locked_at=timezone.now()
             )
         return self.manifest()
+
+    def build_requests(self):
+        """Two requests for information with markers: one routed to JWC (signed for), one
+        at the office. Nothing of them may reach a public surface; staff without the
+        office role or JWC's request-handler role get 404 on them."""
+        import datetime
+
+        from django.urls import reverse
+
+        from wagtail_disclosure.models import Department, DisclosureRequest, DisclosureRequestPage
+        from wagtail_disclosure.request_letters import issue_letter
+        from wagtail_disclosure.workflow import take_transition
+
+        office = self.users["office"]
+        cases = {}
+        for key, department in (("reqjwc", "JWC"), ("reqoffice", None)):
+            markers = {field: self.spec.marker(key, field) for field in ("name", "desc", "phone")}
+            case = DisclosureRequest.objects.create(
+                applicant_type="person",
+                name=markers["name"],
+                phone=markers["phone"],
+                description=markers["desc"],
+                received_on=datetime.date.today() - datetime.timedelta(days=3),
+            )
+            case = take_transition(case, "accept", office)
+            if department:
+                jwc = Department.objects.get(short_code=department)
+                case = take_transition(case, "route", office, department=jwc)
+            letter = issue_letter(case, "receipt", office)
+            cases[key] = {
+                "id": case.pk,
+                "tracking_number": case.tracking_number,
+                "department": department,
+                "markers": markers,
+                "inspect": reverse("disclosure_requests:inspect", args=[case.pk]),
+                "letter_print": reverse(
+                    "wagtail_disclosure:request_letter_print", args=[letter.pk]
+                ),
+                "letter_docx": reverse("wagtail_disclosure:request_letter_docx", args=[letter.pk]),
+            }
+        page = DisclosureRequestPage.objects.live().first()
+        return {
+            "cases": cases,
+            "listing": reverse("disclosure_requests:index"),
+            "page": page.url if page else None,
+            "lookup": (page.url + page.reverse_subpage("lookup")) if page else None,
+        }
 
     def manifest(self):
         import demo.settings as demo_settings
@@ -420,9 +469,9 @@ class Builder:
                 "record": reverse("wagtail_disclosure:review_record", args=[0]).replace(
                     "/0/", "/{id}/"
                 ),
-                "record_docx": reverse(
-                    "wagtail_disclosure:review_record_docx", args=[0]
-                ).replace("/0/", "/{id}/"),
+                "record_docx": reverse("wagtail_disclosure:review_record_docx", args=[0]).replace(
+                    "/0/", "/{id}/"
+                ),
                 "transition": reverse(
                     "wagtail_disclosure:entry_transition", args=[0, "submit"]
                 ).replace("/0/submit/", "/{id}/{transition}/"),
@@ -439,6 +488,7 @@ class Builder:
                 ),
             },
             "page_count": Page.objects.count(),
+            "requests": self.requests,
         }
 
     def entry_record(self, entry_spec, page, review, markers, documents):
