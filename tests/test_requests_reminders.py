@@ -12,7 +12,7 @@ from wagtail_disclosure.models import DisclosureRequest, RequestState
 from wagtail_disclosure.models.requests import ApplicantType
 from wagtail_disclosure.permissions import Role, assign_role
 from wagtail_disclosure.request_clock import EventKind, PauseReason
-from wagtail_disclosure.request_reminders import digests, due_cases
+from wagtail_disclosure.request_reminders import CORRECTION_ENDED, digests, due_cases
 from wagtail_disclosure.working_days import DeadlineState
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,11 @@ def world(django_user_model):
     at_office = case(RequestState.ACCEPTED, "2026-02-02")
     paused = case(RequestState.CONSULTING, "2026-02-02", cwc)
     paused.add_clock_event(EventKind.PAUSE, D("2026-02-05"), PauseReason.CONSULTATION)
+    # Waiting for a correction asked on Thu 5 Feb: its 15 working days end on Wed 4 Mar
+    # (6 Feb = 1, ..., Sat 14 Feb (make-up) = 7, 24 Feb = 8, ..., Sat 28 Feb = 12,
+    # 2 Mar = 13, 3 Mar = 14, 4 Mar = 15); on 9 Mar it is 3 working days past (5, 6, 9 Mar).
+    correction = case(RequestState.CORRECTION, "2026-02-02")
+    correction.add_clock_event(EventKind.PAUSE, D("2026-02-05"), PauseReason.CORRECTION)
     case(RequestState.CLOSED, "2026-02-02", cwc, answered_on=D("2026-02-20"))
     case(RequestState.IN_HAND, "2026-03-06", cwc)  # on time: due 27 Mar
     return locals()
@@ -61,7 +66,15 @@ def world(django_user_model):
 
 def test_due_cases_are_the_open_ones_due_soon_or_overdue(world):
     rows = {row.case: row for row in due_cases(TODAY)}
-    assert set(rows) == {world["due_soon"], world["overdue"], world["at_office"]}
+    assert set(rows) == {
+        world["due_soon"],
+        world["overdue"],
+        world["at_office"],
+        world["correction"],
+    }
+    assert rows[world["correction"]].state == CORRECTION_ENDED
+    assert rows[world["correction"]].period_end == D("2026-03-04")
+    assert rows[world["correction"]].days == 3
     assert rows[world["due_soon"]].state == DeadlineState.DUE_SOON
     assert rows[world["due_soon"]].days == 3
     assert rows[world["overdue"]].state == DeadlineState.OVERDUE
@@ -74,7 +87,7 @@ def test_each_person_gets_the_cases_waiting_for_them_and_the_office_the_overdue(
     assert set(by_user["handler"]) == {world["due_soon"], world["overdue"]}
     assert "other" not in by_user
     # The office: the case waiting for it, and every overdue case (督办).
-    assert set(by_user["office"]) == {world["at_office"], world["overdue"]}
+    assert set(by_user["office"]) == {world["at_office"], world["overdue"], world["correction"]}
 
 
 def test_the_command_sends_one_digest_per_person(world, settings):
@@ -91,6 +104,9 @@ def test_the_command_sends_one_digest_per_person(world, settings):
     assert world["overdue"].tracking_number in to_handler.body
     assert "6" in to_handler.body and "工作日" in to_handler.body
     assert "依申请公开" in to_handler.subject or "信息公开申请" in to_handler.subject
+    to_office = next(m for m in mail.outbox if m.to == ["office@example.cn"])
+    assert world["correction"].tracking_number in to_office.body
+    assert "2026-03-04" in to_office.body
 
 
 def test_dry_run_and_bad_dates(world):

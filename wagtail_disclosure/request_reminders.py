@@ -6,6 +6,9 @@ those cases: the request handlers of the department a case is routed to, and the
 disclosure office for the cases waiting for it. The office also gets every overdue case
 (督办, supervision), wherever it waits. A paused clock (correction, consultation, fee) is
 neither due soon nor overdue: it is left out, with no reminder silenced on a running clock.
+A request still waiting for its correction after the period for it
+(``correction_lapse_days``) is listed for the office, which records the correction or
+closes the request as not corrected: the package never closes a request by itself.
 
 Run it daily: ``manage.py disclosure_request_reminders`` (cron), or enqueue the
 django-tasks task ``wagtail_disclosure.tasks.send_request_reminders``.
@@ -22,10 +25,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import DisclosureRequest
-from .models.requests import OPEN_STATES
+from .models.requests import OPEN_STATES, RequestState
 from .people import person_name
 from .permissions import Role, users_with_role
-from .request_clock import clock_state
+from .request_clock import clock_state, rules
 from .working_days import DeadlineState, WorkingDayCalendar
 
 logger = logging.getLogger(__name__)
@@ -34,8 +37,10 @@ logger = logging.getLogger(__name__)
 @dataclasses.dataclass(frozen=True)
 class DueCase:
     case: DisclosureRequest
-    state: str  # DeadlineState.DUE_SOON or OVERDUE
+    state: str  # DeadlineState.DUE_SOON or OVERDUE, or CORRECTION_ENDED
     working_days_left: int
+    #: For CORRECTION_ENDED: the last day of the period for the correction.
+    period_end: object = None
 
     @property
     def days(self):
@@ -43,8 +48,14 @@ class DueCase:
         return abs(self.working_days_left)
 
 
+#: A case waiting for a correction whose period for it (``correction_lapse_days``) is over:
+#: the office records the correction or closes the request as not corrected.
+CORRECTION_ENDED = "correction_ended"
+
+
 def due_cases(today=None):
-    """The open cases due soon or overdue on ``today``, most urgent first."""
+    """The open cases due soon or overdue on ``today``, and those whose period for the
+    correction is over, most urgent first."""
     today = today or timezone.localdate()
     calendar = WorkingDayCalendar()
     rows = []
@@ -53,8 +64,16 @@ def due_cases(today=None):
         .select_related("department")
         .prefetch_related("clock_event_rows")
     )
+    lapse_days = rules().correction_lapse_days
     for case in cases:
-        state, left = clock_state(case.clock(calendar=calendar), today=today, calendar=calendar)
+        clock = case.clock(calendar=calendar)
+        if case.state == RequestState.CORRECTION and clock.is_paused:
+            ends = calendar.add_working_days(clock.paused_since, lapse_days)
+            if ends < today:
+                late = calendar.working_days_between(ends, today)
+                rows.append(DueCase(case, CORRECTION_ENDED, -late, ends))
+            continue
+        state, left = clock_state(clock, today=today, calendar=calendar)
         if state in (DeadlineState.DUE_SOON, DeadlineState.OVERDUE):
             rows.append(DueCase(case, state, left))
     rows.sort(key=lambda row: (row.working_days_left, row.case.pk))
@@ -80,7 +99,7 @@ def digests(today=None):
         people = []
         if role is not None:
             people += holders(role, row.case.department_id)
-        if row.state == DeadlineState.OVERDUE:
+        if row.state in (DeadlineState.OVERDUE, CORRECTION_ENDED):
             people += holders(Role.DISCLOSURE_OFFICE, None)
         for user in dict.fromkeys(people):  # once per person, in order
             by_user.setdefault(user, []).append(row)
@@ -99,7 +118,9 @@ def send_reminders(today=None, dry_run=False):
                     "name": person_name(user),
                     "rows": rows,
                     "today": today,
-                    "overdue": sum(row.state == DeadlineState.OVERDUE for row in rows),
+                    "overdue": sum(
+                        row.state in (DeadlineState.OVERDUE, CORRECTION_ENDED) for row in rows
+                    ),
                     "base_url": getattr(settings, "WAGTAILADMIN_BASE_URL", ""),
                 }
                 subject = render_to_string(
