@@ -87,6 +87,15 @@ def responses(success, *codes):
 # -- shared pieces ------------------------------------------------------------------------
 
 
+def transition_api_error(error, statuses=TRANSITION_ERROR_STATUS):
+    """The :class:`ApiError` answering a ``TransitionError``: its code, mapped to a status
+    (409 for codes not in ``statuses``); a missing reason names the ``comment`` field."""
+    details = None
+    if error.code == "reason_required":
+        details = [{"field": "comment", "message": str(error.message)}]
+    return ApiError(statuses.get(error.code, 409), error.code, error.message, details)
+
+
 def department_out(department):
     if department is None:
         return None
@@ -390,13 +399,7 @@ def entry_transition(request, entry_id: EntryId, body: TransitionIn):
             expected_version=body.expected_revision,
         )
     except TransitionError as error:
-        details = [{"field": "comment", "message": str(error.message)}]
-        raise ApiError(
-            TRANSITION_ERROR_STATUS.get(error.code, 409),
-            error.code,
-            error.message,
-            details if error.code == "reason_required" else None,
-        ) from error
+        raise transition_api_error(error) from error
     page = review.page
     page.refresh_from_db(fields=["live", "live_revision", "latest_revision"])
     return {

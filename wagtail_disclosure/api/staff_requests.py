@@ -29,7 +29,14 @@ from ..workflow.services import TransitionError, take_transition
 from ..working_days import WorkingDayCalendar
 from .auth import staff_auth
 from .errors import ApiError
-from .staff import TRANSITION_ERROR_STATUS, department_out, page_link, private_no_store, responses
+from .staff import (
+    TRANSITION_ERROR_STATUS,
+    department_out,
+    page_link,
+    private_no_store,
+    responses,
+    transition_api_error,
+)
 from .staff_request_schemas import (
     LetterOut,
     RequestDetailOut,
@@ -299,13 +306,7 @@ def request_transition(request, request_id: RequestId, body: RequestTransitionIn
             **options,
         )
     except TransitionError as error:
-        details = [{"field": "comment", "message": str(error.message)}]
-        raise ApiError(
-            ERROR_STATUS.get(error.code, 409),
-            error.code,
-            error.message,
-            details if error.code == "reason_required" else None,
-        ) from error
+        raise transition_api_error(error, ERROR_STATUS) from error
     return {
         "id": case.pk,
         "transition": body.name,
