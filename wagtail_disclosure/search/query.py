@@ -318,16 +318,16 @@ class RankedResults:
 
 
 def _compiled_tsquery(expression):
-    """``expression`` (a tsquery expression of the PostgreSQL backend) compiled to SQL once.
+    """``expression`` (a tsquery expression of the PostgreSQL backend) as one constant node.
 
     A tsquery of a few words is a tree of hundreds of expression nodes (every lexeme is
     one), and Django copies and resolves every node of every annotation again each time a
     queryset is filtered or annotated: with the ranking keys, that took most of half a
-    second per search at 100,000 entries (docs/performance.md). The compiled form is a
-    single node. A tsquery refers to no column, so its SQL is the same in any query."""
-    from django.contrib.postgres.search import SearchQuery, SearchQueryField
+    second per search at 100,000 entries (docs/performance.md). The backend also writes
+    it as ``to_tsquery()`` calls joined with ``||`` and ``&&``: STABLE functions, which
+    PostgreSQL evaluates again for every row it checks. Evaluated here once, the tsquery
+    is a constant (``'…'::tsquery``); it refers to no column, so it fits any query."""
     from django.db import connections
-    from django.db.models import Func
     from django.db.models.sql import Query
     from modelsearch.conf import get_app_config
 
@@ -336,14 +336,20 @@ def _compiled_tsquery(expression):
     sql_query = Query(IndexEntry)
     compiler = sql_query.get_compiler(connection=connection)
     sql, params = compiler.compile(expression.resolve_expression(sql_query, allow_joins=False))
-    # The backend writes a tsquery as to_tsquery() calls combined with || and &&: those
-    # are STABLE functions, which PostgreSQL evaluates again for every row it checks
-    # (most of the time of a broad query). Evaluated here once, the tsquery is a constant.
-    sql, params = "%s::tsquery", [_tsquery_text(connection.alias, sql, tuple(params))]
+    return _tsquery_constant_class()(_tsquery_text(connection.alias, sql, tuple(params)))
 
-    class CompiledTsQuery(SearchQuery):
-        def __init__(self):
+
+@functools.cache
+def _tsquery_constant_class():
+    """The expression class of a tsquery given as its text (made once, on first use:
+    django.contrib.postgres is imported only where PostgreSQL is used)."""
+    from django.contrib.postgres.search import SearchQuery, SearchQueryField
+    from django.db.models import Func
+
+    class TsQueryConstant(SearchQuery):
+        def __init__(self, text):
             Func.__init__(self, output_field=SearchQueryField())
+            self.text = text
             self.config, self.invert, self.search_type = None, False, "raw"
 
         def resolve_expression(self, *args, **kwargs):
@@ -356,12 +362,12 @@ def _compiled_tsquery(expression):
             pass
 
         def as_sql(self, compiler, connection, **extra_context):
-            return sql, list(params)
+            return "%s::tsquery", [self.text]
 
         def __repr__(self):
-            return f"CompiledTsQuery({sql!r}, {params!r})"
+            return f"TsQueryConstant({self.text!r})"
 
-    return CompiledTsQuery()
+    return TsQueryConstant
 
 
 @functools.lru_cache(maxsize=256)
