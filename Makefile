@@ -4,7 +4,8 @@
 #                (with DJANGO_DEBUG=1; `DJANGO_DEBUG=0 make demo` for DEBUG off)
 #   make test    ruff, manage.py check/makemigrations, pytest on SQLite + PostgreSQL for
 #                Wagtail 7.4 and 8 (a sparse matrix), mkdocs build --strict  (all via nox; CI runs this)
-#                The browser tests need Debian's chromium: installed first if missing (root/sudo).
+#                The browser tests need Debian's chromium and the .docx checks LibreOffice Writer:
+#                both installed first if missing (root/sudo).
 #
 # Works on a fresh machine with only python3 (+ venv, pip): uv is installed into .venv
 # for speed, with plain pip as the fallback.
@@ -32,7 +33,7 @@ define pip_install
      && $(VPY) -m pip install --quiet --disable-pip-version-check $(1); }
 endef
 
-.PHONY: help venv tools chromium demo demo-install test lint checks test-sqlite test-postgres docs clean
+.PHONY: help venv tools chromium libreoffice demo demo-install test lint checks test-sqlite test-postgres docs clean
 
 help:
 	@echo "make demo           run the example site at http://$(HOST)/ (creates .venv)"
@@ -64,6 +65,18 @@ chromium:
 		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium \
 		&& [ -x "$(CHROMIUM)" ] \
 		|| { echo "make: could not install chromium (the browser tests will fail)" >&2; exit 1; }; \
+	fi
+
+# Debian's LibreOffice Writer for the .docx to PDF checks (tests/office.py), installed when
+# soffice is missing (without the recommended extras: no Java, no desktop integration).
+libreoffice:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		echo "make: soffice not found; installing Debian's libreoffice-writer-nogui for the .docx checks"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update \
+		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends libreoffice-writer-nogui \
+		&& command -v soffice >/dev/null \
+		|| { echo "make: could not install LibreOffice (the .docx to PDF tests will fail)" >&2; exit 1; }; \
 	fi
 
 # --- demo -----------------------------------------------------------------------------
@@ -110,7 +123,7 @@ STAGE_DOCS := if [ -f mkdocs.yml ]; then stage docs $(NOX) $(NOX_ARGS) -s docs; 
 	echo; echo "make test: mkdocs.yml does not exist yet: docs build SKIPPED"; \
 	summary+="$$(printf '  %-16s %-7s %4ds' docs SKIPPED 0)"$$'\n'; fi;
 
-test: tools chromium
+test: tools chromium libreoffice
 	@$(call run_stages,$(STAGE_LINT) $(STAGE_CHECKS) $(STAGE_SQLITE) $(STAGE_POSTGRES) $(STAGE_DOCS))
 
 lint: tools
@@ -119,7 +132,7 @@ lint: tools
 checks: tools
 	@$(call run_stages,$(STAGE_CHECKS))
 
-test-sqlite: tools chromium
+test-sqlite: tools chromium libreoffice
 	@$(call run_stages,$(STAGE_SQLITE))
 
 test-postgres: tools chromium

@@ -68,6 +68,8 @@ ONE_SESSION = {
     "browser": "tests-wagtail8-sqlite",
     # load_demo_data, as `make demo` runs it (Wagtail 8, SQLite).
     "demo_data": "tests-wagtail8-sqlite",
+    # .docx to PDF with headless LibreOffice: one soffice start per test, on any database.
+    "office": "tests-wagtail8-sqlite",
     # The example site from outside on its own database: production runs PostgreSQL.
     "outside_in": "tests-wagtail8-postgres",
     # The full API fuzz: odd input reaches PostgreSQL's stricter checks; with the LTS, so

@@ -35,6 +35,7 @@ ONE_SESSION_MARKERS = (
     "packaging",
     "browser",
     "demo_data",
+    "office",
     "full_fuzz",
     "diagram_script",
     "corpus",

@@ -102,6 +102,7 @@ def test_a_department_sees_only_its_cases(client, world):
     assert body["results"][0]["applicant"]["name"] == SECRET_NAME
     assert [t["name"] for t in body["results"][0]["transitions"]] == [
         "sign_for",
+        "transfer",
         "return_to_office",
     ]
     detail = get(client, world["handler"], f"/{world['routed'].pk}")

@@ -6,13 +6,19 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from wagtail.models import ModelLogEntry
 
 from tests.utils import make_department
 from wagtail_disclosure.models import DisclosureRequest, RequestState
 from wagtail_disclosure.models.requests import ApplicantType
 from wagtail_disclosure.permissions import Role, assign_role
 from wagtail_disclosure.request_clock import EventKind, PauseReason
-from wagtail_disclosure.request_reminders import CORRECTION_ENDED, digests, due_cases
+from wagtail_disclosure.request_reminders import (
+    CORRECTION_ENDED,
+    digests,
+    due_cases,
+    lapse_uncorrected,
+)
 from wagtail_disclosure.working_days import DeadlineState
 
 pytestmark = pytest.mark.django_db
@@ -107,11 +113,37 @@ def test_the_command_sends_one_digest_per_person(world, settings):
     to_office = next(m for m in mail.outbox if m.to == ["office@example.cn"])
     assert world["correction"].tracking_number in to_office.body
     assert "2026-03-04" in to_office.body
+    # The uncorrected request was closed by the run (视为放弃), and the office is told.
+    assert "视为放弃" in to_office.body or "放弃" in to_office.body
+
+
+def test_the_daily_run_closes_an_uncorrected_request_once(world):
+    call_command("disclosure_request_reminders", "--date", "2026-03-09", stdout=StringIO())
+    lapsed = DisclosureRequest.objects.get(pk=world["correction"].pk)
+    assert lapsed.state == RequestState.LAPSED and lapsed.outcome == "other_uncorrected"
+    assert "15" in lapsed.outcome_reason and "2026-03-04" in lapsed.outcome_reason
+    entry = ModelLogEntry.objects.for_instance(lapsed).get(action__endswith=".lapse")
+    assert entry.user is None and entry.data["comment"] == lapsed.outcome_reason
+    # Nothing else changed state; a second run closes nothing more.
+    others = DisclosureRequest.objects.exclude(pk=lapsed.pk)
+    states = dict(others.values_list("pk", "state"))
+    assert lapse_uncorrected(D("2026-03-10")) == []
+    assert dict(others.values_list("pk", "state")) == states
+    assert ModelLogEntry.objects.for_instance(lapsed).filter(action__endswith=".lapse").count() == 1
+
+
+def test_with_lapsing_off_the_office_is_reminded_instead(world, settings):
+    settings.WAGTAIL_DISCLOSURE_REQUEST_RULES = {"lapse_uncorrected": False}
+    call_command("disclosure_request_reminders", "--date", "2026-03-09", stdout=StringIO())
+    assert DisclosureRequest.objects.get(pk=world["correction"].pk).state == RequestState.CORRECTION
+    to_office = next(m for m in mail.outbox if m.to == ["office@example.cn"])
+    assert world["correction"].tracking_number in to_office.body
 
 
 def test_dry_run_and_bad_dates(world):
     out = StringIO()
     call_command("disclosure_request_reminders", "--date", "2026-03-09", "--dry-run", stdout=out)
     assert "would remind" in out.getvalue() and mail.outbox == []
+    assert DisclosureRequest.objects.get(pk=world["correction"].pk).state == "correction"
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("disclosure_request_reminders", "--date", "9 March")

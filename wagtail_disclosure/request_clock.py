@@ -99,6 +99,9 @@ class ClockRules:
     correction_notice_days: int = 7
     #: An uncorrected request lapses (视为放弃) this many working days after the notice.
     correction_lapse_days: int = 15
+    #: Whether the daily run closes such a request itself (article 30 of the 2019 条例:
+    #: 视为放弃申请); when off, the office is reminded and closes it.
+    lapse_uncorrected: bool = True
     #: The third party's period to answer a consultation.
     consultation_days: int = 15
     #: The applicant's period to pay a fee notice (then the request lapses).

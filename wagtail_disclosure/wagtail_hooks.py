@@ -27,6 +27,7 @@ from .moderation import (
     remove_workflow_menu_items,
 )
 from .permissions import Role
+from .request_assistance import register_assistance_log_actions
 from .request_extensions import register_extension_log_actions
 from .request_fees import register_fee_and_letter_log_actions
 from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
@@ -58,6 +59,7 @@ def register_role_permissions():
 hooks.register("register_log_actions", register_workflow_log_actions)
 hooks.register("register_log_actions", register_extension_log_actions)
 hooks.register("register_log_actions", register_fee_and_letter_log_actions)
+hooks.register("register_log_actions", register_assistance_log_actions)
 hooks.register("before_serve_document", serve_document_check)
 hooks.register("before_copy_page", refuse_entry_aliases)
 hooks.register("after_create_page", ensure_category_pages_after_create)

@@ -2,7 +2,7 @@
 (``api/staff_requests.py``, docs/requests_statistics.md)."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -52,6 +52,11 @@ class ClockOut(Schema):
     working_days_left: int | None
 
 
+class AssistanceOut(Schema):
+    department: DepartmentOut
+    contributed: bool
+
+
 class RequestItemOut(Schema):
     id: int
     tracking_number: str
@@ -63,6 +68,9 @@ class RequestItemOut(Schema):
     applicant_type: str
     organisation_kind: str
     department: DepartmentOut | None = Field(description="The department it is routed to.")
+    assisting: list[AssistanceOut] = Field(
+        description="The assisting departments (协办) and whether each has given its part."
+    )
     outcome: str
     answered_on: datetime.date | None
     clock: ClockOut | None
@@ -128,7 +136,15 @@ class RequestTransitionIn(Schema):
         "happens and the answer is 409.",
     )
     department_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="For route: the department to route the case to."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="For route and transfer: the department to route the case to.",
+    )
+    assisting_department_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="For route: the assisting departments (协办), if any.",
     )
     outcome: str = Field(
         "", max_length=48, description="For propose_answer and answer: the outcome code."

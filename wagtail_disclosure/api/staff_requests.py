@@ -133,6 +133,10 @@ def item_out(case, user, calendar):
         "applicant_type": case.applicant_type,
         "organisation_kind": case.organisation_kind,
         "department": department_out(case.department),
+        "assisting": [
+            {"department": department_out(row.department), "contributed": bool(row.contributed_at)}
+            for row in case.assistance.all()
+        ],
         "outcome": case.outcome,
         "answered_on": case.answered_on,
         "clock": clock_out(case, calendar),
@@ -147,7 +151,7 @@ def cases_for(user):
     return (
         DisclosureRequest.objects.visible_to(user)
         .select_related("department")
-        .prefetch_related("clock_event_rows")
+        .prefetch_related("clock_event_rows", "assistance__department")
     )
 
 
@@ -293,6 +297,15 @@ def request_transition(request, request_id: RequestId, body: RequestTransitionIn
                 400, "invalid", message, [{"field": "department_id", "message": message}]
             )
         options["department"] = department
+    if body.assisting_department_ids:
+        wanted = set(body.assisting_department_ids)
+        assisting = list(Department.objects.filter(pk__in=wanted))
+        if len(assisting) != len(wanted):
+            message = _("There is no department with this id.")
+            raise ApiError(
+                400, "invalid", message, [{"field": "assisting_department_ids", "message": message}]
+            )
+        options["assisting"] = assisting
     for field in ("outcome", "reason", "link", "reference"):
         if getattr(body, field):
             options[field] = getattr(body, field)

@@ -122,7 +122,8 @@ class DisclosureRequestQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The cases ``user`` may see: all for the disclosure office, else those routed to
-        a department where ``user`` handles requests."""
+        a department where ``user`` handles requests, as the lead department (主办) or as an
+        assisting one (协办)."""
         from ..permissions import department_filter, holds_role_everywhere
 
         if holds_role_everywhere(user, Role.DISCLOSURE_OFFICE):
@@ -130,7 +131,12 @@ class DisclosureRequestQuerySet(models.QuerySet):
         condition = department_filter(user, [Role.REQUEST_HANDLER])
         if not condition:
             return self
-        return self.filter(condition, department__isnull=False)
+        assisting = RequestAssistance.objects.filter(
+            department_filter(user, [Role.REQUEST_HANDLER])
+        ).values("request_id")
+        return self.filter(
+            models.Q(condition, department__isnull=False) | models.Q(pk__in=assisting)
+        )
 
     def waiting_for(self, user):
         return self.model.workflow.queue(user, self.for_listing())
@@ -317,6 +323,20 @@ class DisclosureRequest(fsm.ConcurrentTransitionMixin, models.Model):
             request=self, kind=kind, day=day, reason=reason, days=days, user=user, note=note
         )
 
+    def set_assisting_departments(self, departments, user=None):
+        """The assisting departments (协办) of the case: ``departments`` (the lead one left
+        out). A department that already gave its contribution stays, for the record."""
+        wanted = {d.pk: d for d in departments or () if d.pk != self.department_id}
+        self.assistance.filter(contributed_at__isnull=True).exclude(
+            department_id__in=wanted
+        ).delete()
+        present = set(self.assistance.values_list("department_id", flat=True))
+        RequestAssistance.objects.bulk_create(
+            RequestAssistance(request=self, department=d, added_by=user)
+            for pk, d in wanted.items()
+            if pk not in present
+        )
+
     # -- transitions ----------------------------------------------------------------
     @workflow.transition(
         source=[RequestState.RECEIVED],
@@ -378,12 +398,13 @@ class DisclosureRequest(fsm.ConcurrentTransitionMixin, models.Model):
         log_message=_("Routed to a department"),
         icon="arrow-right",
     )
-    def route(self, user, when, comment="", department=None, **options):
+    def route(self, user, when, comment="", department=None, assisting=(), **options):
         if department is None:
             from ..workflow import TransitionError
 
             raise TransitionError(_("Choose the department that holds the information."), "invalid")
         self.department = department
+        self.set_assisting_departments(assisting, user)
 
     @workflow.transition(
         source=[RequestState.ROUTED],
@@ -395,6 +416,27 @@ class DisclosureRequest(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def sign_for(self, user, when, comment="", **options):
         pass
+
+    @workflow.transition(
+        source=[RequestState.ROUTED, RequestState.IN_HAND],
+        target=RequestState.ROUTED,
+        role=Role.REQUEST_HANDLER,
+        label=_("Transfer to another department"),
+        log_message=_("Transferred to another department (转办)"),
+        icon="arrow-right",
+        needs_reason=True,
+    )
+    def transfer(self, user, when, comment="", department=None, **options):
+        from ..workflow import TransitionError
+
+        if department is None:
+            raise TransitionError(_("Choose the department that holds the information."), "invalid")
+        if department.pk == self.department_id:
+            raise TransitionError(
+                _("The case is already with this department: choose another one."), "invalid"
+            )
+        self.department = department
+        self.assistance.filter(department=department).delete()
 
     @workflow.transition(
         source=[RequestState.ROUTED, RequestState.IN_HAND],
@@ -471,8 +513,9 @@ class DisclosureRequest(fsm.ConcurrentTransitionMixin, models.Model):
         icon="success",
     )
     def answer(self, user, when, comment="", outcome="", reason="", link="", **options):
-        _set_outcome(self, outcome or self.outcome, reason or self.outcome_reason,
-                     link or self.outcome_link)
+        _set_outcome(
+            self, outcome or self.outcome, reason or self.outcome_reason, link or self.outcome_link
+        )
         self.answered_on = timezone.localdate(when)
 
     @workflow.transition(
@@ -528,6 +571,43 @@ def _next_tracking_number(received_on):
 
     year = (received_on or timezone.localdate()).year
     return f"YSQ-{year}-{next_serial(None, f'request-{year}'):04d}"
+
+
+class RequestAssistance(models.Model):
+    """An assisting department (协办) of a case: it sees the request (not the applicant's
+    identity) and gives its contribution to the lead department, which answers."""
+
+    request = models.ForeignKey(
+        DisclosureRequest, on_delete=models.CASCADE, related_name="assistance"
+    )
+    department = models.ForeignKey(
+        "wagtail_disclosure.Department",
+        verbose_name=_("assisting department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contribution = models.TextField(_("contribution"), blank=True)
+    contributed_at = models.DateTimeField(_("contributed on"), null=True, blank=True)
+    contributed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("assisting department")
+        verbose_name_plural = _("assisting departments")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "department"], name="wagtail_disclosure_assistance_unique"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.department)
 
 
 class RequestClockEvent(models.Model):

@@ -71,6 +71,7 @@ from ..permissions import (
     holds_role_everywhere,
     role_permissions,
 )
+from ..request_assistance import AssistanceError, contribute, pending_assistance
 from ..request_clock import DayStatus, EventKind, PauseReason, clock_state, rules
 from ..request_extensions import (
     ExtensionError,
@@ -130,7 +131,8 @@ REQUEST_FIELDS = [
 STEP_OPTIONS = {
     "request_correction": ["on"],
     "receive_correction": ["received_on"],
-    "route": ["department"],
+    "route": ["department", "assisting"],
+    "transfer": ["department"],
     "consult": ["on"],
     "end_consultation": ["answered_on"],
     "propose_answer": ["outcome", "reason", "link"],
@@ -567,6 +569,16 @@ class TransitionOptionsForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
+    assisting = forms.ModelMultipleChoiceField(
+        label=_("Assisting departments (协办)"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Departments that hold part of the information: they give their part to the "
+            "handling department, which answers."
+        ),
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     reason = forms.CharField(
         label=_("Reason for the outcome"),
@@ -602,9 +614,9 @@ class TransitionOptionsForm(forms.Form):
 
     def __init__(self, *args, step=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by(
-            "sort_order", "name"
-        )
+        active = Department.objects.filter(is_active=True).order_by("sort_order", "name")
+        self.fields["department"].queryset = active
+        self.fields["assisting"].queryset = active
         self.fields["outcome"].choices = [("", "---------"), *outcome_choices()]
         if step is not None and step.needs_reason:
             self.fields["comment"].label = _("Reason")
@@ -623,11 +635,21 @@ class TransitionOptionsForm(forms.Form):
         return {
             field: self.cleaned_data.get(field)
             for field in STEP_OPTIONS.get(name, ())
-            if self.cleaned_data.get(field) not in (None, "") or field in ("department", "outcome")
+            if self.cleaned_data.get(field) not in (None, "")
+            or field in ("department", "outcome", "assisting")
         }
 
     def bound_option_fields(self, name):
         return [self[field] for field in STEP_OPTIONS.get(name, ())]
+
+
+class ContributionForm(forms.Form):
+    department = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Contribution of your department"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class ExtensionAskForm(forms.Form):
@@ -662,7 +684,11 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
             visible_cases(self.request.user)
             .select_related("department", "registered_by")
             .prefetch_related(
-                "clock_event_rows", "extensions__requested_by", "extensions__decided_by"
+                "clock_event_rows",
+                "extensions__requested_by",
+                "extensions__decided_by",
+                "assistance__department",
+                "assistance__contributed_by",
             ),
             pk=self.kwargs["pk"],
         )
@@ -772,8 +798,31 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
             pause_period_end=pause_period_end(case, case.reply_clock, calendar),
             **self.extension_context(),
             **self.letters_context(),
+            **self.assistance_context(),
         )
         return context
+
+    def assistance_context(self):
+        """The assisting departments (协办), their contributions, and the form for a
+        department of the user's that has not given its part yet."""
+        case, user = self.object, self.request.user
+        return {
+            "assistance": [
+                {"object": row, "contributed_by": person_name(row.contributed_by)}
+                for row in case.assistance.all()
+            ],
+            "contribution_forms": [
+                {
+                    "department": row.department,
+                    "form": ContributionForm(
+                        initial={"department": row.department_id},
+                        auto_id=f"id_contribution{row.department_id}_%s",
+                    ),
+                }
+                for row in pending_assistance(case, user)
+            ],
+            "contribute_url": reverse(f"{NAMESPACE}:contribute", args=[case.pk]),
+        }
 
     def letters_context(self):
         """The letters issued on the case, and the form to issue one (for those who may)."""
@@ -789,7 +838,9 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
             "letters": [
                 {
                     "object": letter,
-                    "print_url": reverse("wagtail_disclosure:request_letter_print", args=[letter.pk]),
+                    "print_url": reverse(
+                        "wagtail_disclosure:request_letter_print", args=[letter.pk]
+                    ),
                     "docx_url": reverse("wagtail_disclosure:request_letter_docx", args=[letter.pk]),
                 }
                 for letter in case.letters.all()
@@ -878,6 +929,25 @@ class RequestTransitionView(CaseActionView):
         return self.back(case)
 
 
+class ContributeView(CaseActionView):
+    """An assisting department gives its part (``request_assistance.contribute`` checks
+    the role in that department and that it was asked)."""
+
+    def post(self, request, pk):
+        case = self.get_case()
+        form = ContributionForm(request.POST)
+        if not form.is_valid():
+            return self.back(case, _first_error(form))
+        try:
+            contribute(
+                case, request.user, form.cleaned_data["department"], form.cleaned_data["text"]
+            )
+        except AssistanceError as error:
+            return self.back(case, error.message)
+        messages.success(request, _("Your department's contribution is recorded."))
+        return self.back(case)
+
+
 class AskExtensionView(CaseActionView):
     def post(self, request, pk):
         case = self.get_case()
@@ -914,7 +984,8 @@ class IssueLetterView(CaseActionView):
             return self.back(case, " ".join(error.messages))
         messages.success(
             request,
-            _("%(letter)s %(number)s issued.") % {"letter": letter.subject, "number": letter.number},
+            _("%(letter)s %(number)s issued.")
+            % {"letter": letter.subject, "number": letter.number},
         )
         return self.back(case)
 
@@ -1010,6 +1081,11 @@ class DisclosureRequestViewSet(ModelViewSet):
                 "case/<int:pk>/letter/",
                 IssueLetterView.as_view(),
                 name="issue_letter",
+            ),
+            path(
+                "case/<int:pk>/contribution/",
+                ContributeView.as_view(),
+                name="contribute",
             ),
             path(
                 "case/<int:pk>/extension/",
