@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -17,9 +18,10 @@ from wagtail_disclosure.models import (
     RequestAssistance,
     RequestState,
 )
-from wagtail_disclosure.models.requests import ApplicantType, IdType
+from wagtail_disclosure.models.requests import ApplicantType, IdType, LetterKind
 from wagtail_disclosure.permissions import Role
 from wagtail_disclosure.request_assistance import AssistanceError, contribute
+from wagtail_disclosure.request_letters import issue_letter
 from wagtail_disclosure.workflow import TransitionError, take_transition
 
 pytestmark = [pytest.mark.django_db]
@@ -102,6 +104,23 @@ def test_who_sees_the_case_and_who_sees_the_applicant(client, world):
     assert 'action="' + reverse("disclosure_requests:contribute", args=[case.pk]) in html
     listing = client.get(reverse("disclosure_requests:index")).content.decode()
     assert case.tracking_number in listing and "张三" not in listing
+    # Letters name the applicant: not for the assisting department, on no surface.
+    letter = issue_letter(case, LetterKind.RECEIPT, world["office"])
+    for view in ("request_letter_print", "request_letter_docx"):
+        assert (
+            client.get(reverse(f"wagtail_disclosure:{view}", args=[letter.pk])).status_code == 404
+        )
+    page = client.get(case_url(case)).content.decode()
+    assert reverse("wagtail_disclosure:request_letter_print", args=[letter.pk]) not in page
+    assert "张三" not in page
+    with pytest.raises(PermissionDenied):
+        issue_letter(case, LetterKind.CONSULTATION, world["h_cwc"], third_party="某公司")
+    letters_api = f"{API}/{case.pk}/letters"
+    assert client.get(letters_api, **bearer(world["h_cwc"])).json() == []
+    assert (
+        client.get(f"{letters_api}/{letter.pk}/docx", **bearer(world["h_cwc"])).status_code == 404
+    )
+    assert len(client.get(letters_api, **bearer(world["h_jwc"])).json()) == 1
     # A department not asked sees nothing of it.
     assert as_user(client, world["h_rsc"]).get(case_url(case)).status_code == 404
     assert (

@@ -240,7 +240,7 @@ def issue_letter(case, kind, user, *, on=None, **extra):
     if kind not in LetterKind.values:
         raise ValueError(f"Unknown letter kind {kind!r}")
     if user is not None:
-        if not DisclosureRequest.objects.visible_to(user).filter(pk=case.pk).exists():
+        if not DisclosureRequest.objects.identity_visible_to(user).filter(pk=case.pk).exists():
             raise PermissionDenied
         if kind not in DEPARTMENT_KINDS and not holds_role_everywhere(user, Role.DISCLOSURE_OFFICE):
             raise PermissionDenied

@@ -13,7 +13,7 @@ and to the staff of the department the case is routed to. Transitions go through
 from typing import Annotated
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
@@ -21,7 +21,7 @@ from wagtail.models import ModelLogEntry
 
 from .. import request_statistics
 from ..models import Department, DisclosureRequest, RequestLetter
-from ..permissions import Role, has_role, holds_role_everywhere
+from ..permissions import Role, holds_role_everywhere
 from ..request_clock import clock_state
 from ..request_outcomes import outcomes
 from ..workflow.engine import step_label
@@ -79,13 +79,9 @@ _ENDED = request_statistics.ENDED_STATES
 
 
 def may_see_identity(user, case):
-    """The office, and the staff handling requests in the department the case is routed
-    to (not other departments, not a case still at the office)."""
-    if holds_role_everywhere(user, Role.DISCLOSURE_OFFICE):
-        return True
-    return case.department_id is not None and has_role(
-        user, Role.REQUEST_HANDLER, case.department_id
-    )
+    """The office, and the staff handling requests in the department handling the case
+    (not other departments, not an assisting one, not a case still at the office)."""
+    return case.shows_identity_to(user)
 
 
 def transitions_out(case, user):
@@ -340,6 +336,8 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 )
 def request_letters(request, request_id: RequestId):
     case = load_case(request.user, request_id)
+    if not may_see_identity(request.user, case):  # letters name the applicant
+        return []
     return [
         {
             "id": letter.pk,
@@ -372,6 +370,8 @@ def request_letter_docx(request, request_id: RequestId, letter_id: LetterId):
     from ..request_letters import render_docx
 
     case = load_case(request.user, request_id)
+    if not may_see_identity(request.user, case):
+        raise Http404
     letter = get_object_or_404(RequestLetter, pk=letter_id, request=case)
     response = HttpResponse(render_docx(letter), content_type=DOCX_TYPE)
     filename = f"{case.tracking_number}-{letter.kind}-{letter.pk}.docx"

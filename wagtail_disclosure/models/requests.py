@@ -138,6 +138,19 @@ class DisclosureRequestQuerySet(models.QuerySet):
             models.Q(condition, department__isnull=False) | models.Q(pk__in=assisting)
         )
 
+    def identity_visible_to(self, user):
+        """The cases whose applicant ``user`` may know (identity fields, letters): all for
+        the disclosure office, else those whose handling department (主办) is one where
+        ``user`` handles requests. Assisting departments (协办) are not among them."""
+        from ..permissions import department_filter, holds_role_everywhere
+
+        if holds_role_everywhere(user, Role.DISCLOSURE_OFFICE):
+            return self
+        condition = department_filter(user, [Role.REQUEST_HANDLER])
+        if not condition:
+            return self
+        return self.filter(condition, department__isnull=False)
+
     def waiting_for(self, user):
         return self.model.workflow.queue(user, self.for_listing())
 
@@ -303,6 +316,16 @@ class DisclosureRequest(fsm.ConcurrentTransitionMixin, models.Model):
         if self.applicant_type == ApplicantType.ORGANISATION:
             return self.organisation_name
         return self.name
+
+    def shows_identity_to(self, user):
+        """Whether ``user`` may know who applied (``identity_visible_to``, for one case)."""
+        from ..permissions import has_role, holds_role_everywhere
+
+        if holds_role_everywhere(user, Role.DISCLOSURE_OFFICE):
+            return True
+        return self.department_id is not None and has_role(
+            user, Role.REQUEST_HANDLER, self.department_id
+        )
 
     def clock_events(self):
         return [event.as_clock_event() for event in self.clock_event_rows.all()]

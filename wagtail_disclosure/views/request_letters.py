@@ -2,8 +2,9 @@
 
 ``/admin/disclosure/requests/letters/<pk>/print/`` (``wagtail_disclosure:request_letter_print``)
 and ``…/<pk>/letter.docx`` (``wagtail_disclosure:request_letter_docx``). Only people who may
-see the case (``DisclosureRequest.objects.visible_to``: the office, the department it is
-routed to) see its letters; everyone else gets a 404 that names nothing.
+know who applied (``DisclosureRequest.objects.identity_visible_to``: the office, the
+department handling the case, not an assisting one) see its letters; everyone else gets a
+404 that names nothing.
 """
 
 from django.http import HttpResponse
@@ -20,7 +21,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 def visible_letter(user, pk):
     letters = RequestLetter.objects.filter(
-        request__in=DisclosureRequest.objects.visible_to(user)
+        request__in=DisclosureRequest.objects.identity_visible_to(user)
     ).select_related("request")
     return get_object_or_404(letters, pk=pk)
 

@@ -67,7 +67,6 @@ from ..permissions import (
     get_departments_for_user,
     get_roles,
     has_admin_access,
-    has_role,
     holds_role_everywhere,
     role_permissions,
 )
@@ -167,12 +166,9 @@ def visible_cases(user):
 
 
 def can_see_identity(user, case):
-    """The applicant's identity: the office, and the staff of the routed department."""
-    if is_office(user):
-        return True
-    return case.department_id is not None and has_role(
-        user, Role.REQUEST_HANDLER, case.department_id
-    )
+    """The applicant's identity: the office, and the staff of the handling department
+    (not those of an assisting one)."""
+    return case.shows_identity_to(user)
 
 
 class RequestPermissionPolicy(BasePermissionPolicy):
@@ -834,6 +830,8 @@ class RequestInspectView(VisibleCaseMixin, InspectView):
         ]
         if case.outcome not in outcomes():
             kinds = [(kind, label) for kind, label in kinds if kind != LetterKind.ANSWER]
+        if not can_see_identity(user, case):  # an assisting department: letters name the applicant
+            return {"letters": [], "letter_kinds": [], "issue_letter_url": None}
         return {
             "letters": [
                 {
