@@ -150,6 +150,9 @@ DEPARTMENT_ROLES = [
     ("editor_zsjy", "edit_entries", "ZSJYC"),
     ("editor_zsjy", "edit_entries", "YJSY"),
     ("reviewer_jwc", "review_entries", "JWC"),
+    # Requests for information (依申请公开): 教务处 and 招生就业处 each handle theirs.
+    ("reviewer_jwc", "handle_requests", "JWC"),
+    ("editor_zsjy", "handle_requests", "ZSJYC"),
 ]
 
 # Entries of 教务处 left part-way through the review, so the queue has something in it:

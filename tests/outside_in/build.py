@@ -324,9 +324,10 @@ class Builder:
         return self.manifest()
 
     def build_requests(self):
-        """Two requests for information with markers: one routed to JWC (signed for), one
-        at the office. Nothing of them may reach a public surface; staff without the
-        office role or JWC's request-handler role get 404 on them."""
+        """Two requests for information with markers: one routed to JWC with ZSJYC assisting
+        (协办), one at the office. Nothing of them may reach a public surface; staff without
+        the office role or JWC's request-handler role get 404 on them, except that ZSJYC's
+        handlers see the routed one without the applicant (no identity, no letters)."""
         import datetime
 
         from django.urls import reverse
@@ -337,7 +338,7 @@ class Builder:
 
         office = self.users["office"]
         cases = {}
-        for key, department in (("reqjwc", "JWC"), ("reqoffice", None)):
+        for key, department, assisting in (("reqjwc", "JWC", "ZSJYC"), ("reqoffice", None, None)):
             markers = {field: self.spec.marker(key, field) for field in ("name", "desc", "phone")}
             case = DisclosureRequest.objects.create(
                 applicant_type="person",
@@ -349,12 +350,14 @@ class Builder:
             case = take_transition(case, "accept", office)
             if department:
                 jwc = Department.objects.get(short_code=department)
-                case = take_transition(case, "route", office, department=jwc)
+                helpers = list(Department.objects.filter(short_code=assisting))
+                case = take_transition(case, "route", office, department=jwc, assisting=helpers)
             letter = issue_letter(case, "receipt", office)
             cases[key] = {
                 "id": case.pk,
                 "tracking_number": case.tracking_number,
                 "department": department,
+                "assisting": assisting,
                 "markers": markers,
                 "inspect": reverse("disclosure_requests:inspect", args=[case.pk]),
                 "letter_print": reverse(

@@ -205,6 +205,7 @@ ROLE_CODENAMES = (
     "clear_entries",
     "sign_off_entries",
     "publish_entries",
+    "handle_requests",
 )
 ALL = "*"
 
