@@ -85,6 +85,16 @@ DEFAULTS = {
     # Seconds public API answers may be cached (Cache-Control: public, max-age=...).
     # 0: "no-cache" (clients and proxies revalidate every time, with ETag/Last-Modified).
     "API_CACHE_MAX_AGE": 60,
+    # Seconds the public pages (catalogue, categories, entries, guide, reports, search) may
+    # be kept by browsers and shared caches when the URL decides the language
+    # (i18n_patterns) and the visitor is not logged in. 0: "no-cache" (revalidate with
+    # ETag/Last-Modified every time). docs/performance.md#cacheable-pages.
+    "PAGE_CACHE_MAX_AGE": 60,
+    # The Vary header of those pages (with PublicPageCacheMiddleware); () sends none.
+    "PAGE_CACHE_VARY": (),
+    # Part of every page ETag: change it when a deployment changes the templates, so that
+    # caches do not keep pages rendered by the old ones.
+    "PAGE_CACHE_VERSION": "",
     # Requests per client (by address) to the public API, "120/min", "1000/hour", ...
     # None: no limit. Counted in Django's default cache (share it between workers).
     "API_THROTTLE_RATE": "120/min",

@@ -1,6 +1,7 @@
 import posixpath
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.http import Http404
 from django.urls import include, path, re_path
@@ -51,7 +52,7 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += media_urlpatterns()
 
-urlpatterns += [
-    # Wagtail's page serving comes last: it catches every remaining URL.
-    path("", include(wagtail_urls)),
-]
+# Wagtail's page serving comes last: it catches every remaining URL. The URL decides the
+# language (Chinese unprefixed, English under /en/), so the public pages need no language
+# cookie and no form to switch: shared caches may keep them (docs/performance.md).
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

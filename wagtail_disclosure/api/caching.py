@@ -20,137 +20,23 @@ The ETag adds the full path with its query string and the active language, since
 same state gives a different body for other parameters or another language.
 """
 
-import datetime
-import hashlib
 from functools import wraps
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import DateTimeField, F, Func, IntegerField, Subquery
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
 from django.views.decorators.http import condition
-from wagtail.models import ModelLogEntry, Page, PageViewRestriction
 
 from ..conf import get_setting
+from ..public_cache import (  # noqa: F401 - content_state is documented here too
+    content_state,
+    last_modified_of,
+    request_state,
+    state_etag,
+)
 from .throttling import check_rate
-
-#: Request attribute holding the state computed for this request.
-STATE_ATTRIBUTE = "_disclosure_api_state"
-
-
-def disclosure_page_models():
-    from ..models import (
-        DisclosureCategoryPage,
-        DisclosureEntryPage,
-        DisclosureGuidePage,
-        DisclosureIndexPage,
-    )
-
-    return [DisclosureIndexPage, DisclosureCategoryPage, DisclosureGuidePage, DisclosureEntryPage]
-
-
-def catalogue_models():
-    from ..models import Checklist, ChecklistCategory, ChecklistItem, Department, ReleaseChannel
-
-    return [Department, Checklist, ChecklistCategory, ChecklistItem, ReleaseChannel]
-
-
-class _Max(Func):
-    """``MAX(column)`` as a plain function: a scalar subquery, not a GROUP BY."""
-
-    function = "MAX"
-
-
-class _Count(Func):
-    template = "COUNT(*)"
-
-    def __init__(self, **extra):
-        super().__init__(output_field=IntegerField(), **extra)
-
-
-def _scalar(queryset, expression):
-    return Subquery(queryset.order_by().annotate(_value=expression).values("_value")[:1])
-
-
-def content_state():
-    """The state of everything the public API shows, as a dict, in one query."""
-    from ..models import Department, EntryReview
-
-    page_types = Page.objects.type(*disclosure_page_models())
-    logged_types = list(ContentType.objects.get_for_models(*catalogue_models()).values())
-    edits = ModelLogEntry.objects.filter(content_type__in=logged_types)
-    when = DateTimeField()
-    row = (
-        # Any single row serves as the anchor; the tree root always exists.
-        Page.objects.filter(depth=1)
-        .order_by()
-        .annotate(
-            pages_published=_scalar(page_types, _Max(F("last_published_at"), output_field=when)),
-            pages=_scalar(page_types, _Count()),
-            pages_live=_scalar(page_types.filter(live=True), _Count()),
-            reviewed=_scalar(
-                EntryReview.objects.all(), _Max(F("state_changed_at"), output_field=when)
-            ),
-            departments=_scalar(Department.objects.all(), _Count()),
-            departments_last_id=_scalar(
-                Department.objects.all(), _Max(F("pk"), output_field=IntegerField())
-            ),
-            edited=_scalar(edits, _Max(F("timestamp"), output_field=when)),
-            restrictions=_scalar(PageViewRestriction.objects.all(), _Count()),
-            restrictions_last_id=_scalar(
-                PageViewRestriction.objects.all(),
-                _Max(F("pk"), output_field=IntegerField()),
-            ),
-        )
-        .values(
-            "pages_published",
-            "pages",
-            "pages_live",
-            "reviewed",
-            "departments",
-            "departments_last_id",
-            "edited",
-            "restrictions",
-            "restrictions_last_id",
-        )
-        .first()
-    )
-    return row or {}
-
-
-def last_modified_of(state):
-    """The latest of the state's timestamps (an aware datetime), or None."""
-    stamps = [
-        value
-        for key in ("pages_published", "reviewed", "edited")
-        if isinstance(value := state.get(key), datetime.datetime)
-    ]
-    if not stamps:
-        return None
-    stamps = [s if timezone.is_aware(s) else timezone.make_aware(s, datetime.UTC) for s in stamps]
-    return max(stamps)
-
-
-def request_state(request):
-    """The content state, computed once per request."""
-    state = getattr(request, STATE_ATTRIBUTE, None)
-    if state is None:
-        state = content_state()
-        setattr(request, STATE_ATTRIBUTE, state)
-    return state
 
 
 def etag_for(request, *args, **kwargs):
-    state = request_state(request)
-    fingerprint = "|".join(
-        [
-            request.get_full_path(),
-            get_language() or "",
-            *(f"{key}={state[key]}" for key in sorted(state)),
-        ]
-    )
-    return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    return state_etag(request, request_state(request))
 
 
 def last_modified_for(request, *args, **kwargs):

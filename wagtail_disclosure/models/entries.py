@@ -44,6 +44,7 @@ from ..search.fields import with_segmented_title
 from ..search.segmentation import segment
 from ..status_panels import EntryStatusPanel
 from ..workflow.guard import check_publication_change
+from .cacheable import CacheablePageMixin
 from .metadata import PUBLIC_METADATA, DisclosureEntryMixin
 from .review import EntryReview, ReviewState
 from .sections import DisclosureCategoryPage, DisclosureIndexPage
@@ -94,7 +95,7 @@ class DisclosureEntryTag(TaggedItemBase):
     )
 
 
-class DisclosureEntryPage(DisclosureEntryMixin, Page):
+class DisclosureEntryPage(CacheablePageMixin, DisclosureEntryMixin, Page):
     """The shared base of all entry page types. Not created directly."""
 
     keywords = ClusterTaggableManager(

@@ -20,6 +20,7 @@ from ..api.v2_fields import CategoryRefField, ChecklistRefField
 from ..blocks import GuideBodyBlock
 from ..conf import get_setting
 from ..forms import DisclosureCategoryPageForm
+from .cacheable import CacheablePageMixin
 from .checklist import Checklist, ChecklistCategory
 
 
@@ -28,7 +29,7 @@ def default_checklist():
     return Checklist.objects.filter(code=get_setting("DEFAULT_CHECKLIST")).first()
 
 
-class DisclosureIndexPage(RoutablePageMixin, Page):
+class DisclosureIndexPage(CacheablePageMixin, RoutablePageMixin, Page):
     """The root of the disclosure section (信息公开专栏): shows the 信息公开目录.
 
     Also serves the section's public search at ``search/`` (``wagtail_disclosure.search``).
@@ -114,7 +115,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         return import_string(self.suggest_view)(request, self)
 
 
-class DisclosureGuidePage(Page):
+class DisclosureGuidePage(CacheablePageMixin, Page):
     """信息公开指南: how the university discloses and how to ask for information."""
 
     body = StreamField(GuideBodyBlock(), verbose_name=_("body"), blank=True)
@@ -148,7 +149,7 @@ class DisclosureGuidePage(Page):
         verbose_name_plural = _("disclosure guides")
 
 
-class DisclosureCategoryPage(Page):
+class DisclosureCategoryPage(CacheablePageMixin, Page):
     """One checklist category in the section; its children are the category's entries."""
 
     category = models.ForeignKey(

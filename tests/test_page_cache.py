@@ -1,0 +1,149 @@
+"""The public pages are cacheable (``wagtail_disclosure.public_cache``): no CSRF token or
+cookie, validators, ``304`` before rendering, ``Cache-Control: public``, a minimal
+``Vary``, nothing shared for logged-in staff, and a purge of every page a publication
+changes. With the URLs routed as the example site routes them (``i18n_patterns``)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+
+from tests.utils import category_page, make_department, make_entry, make_section, reviewer
+from wagtail_disclosure.models import Department, DisclosureEntryPage, DisclosureRequestPage
+from wagtail_disclosure.workflow import take_transition
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_i18n")]
+
+
+@pytest.fixture
+def site(db):
+    section = make_section()
+    entry = make_entry(section, "basic", title="青岚大学章程")
+    hidden = make_entry(section, "basic", title="未发布的草稿", publish=False)
+    public = DisclosureEntryPage.objects.publicly_visible()
+    assert public.filter(pk=entry.pk).exists() and not public.filter(pk=hidden.pk).exists()
+    return {"section": section, "entry": entry, "hidden": hidden}
+
+
+def public_urls(site):
+    section, entry = site["section"], site["entry"]
+    return [
+        section.url,
+        category_page(section, "basic").url,
+        entry.url,
+        f"{section.url}search/?q=章程",
+    ]
+
+
+def test_public_pages_carry_validators_and_no_cookie(client, site):
+    for url in public_urls(site):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "csrfmiddlewaretoken" not in html and not response.cookies, url
+        assert response["ETag"].startswith('"') and response["Last-Modified"], url
+        assert response["Cache-Control"] == "public, max-age=60", url
+        assert "Vary" not in response, (url, response.get("Vary"))
+    page = client.get(site["section"].url).content.decode()
+    # The language switch is made of links, one per language.
+    assert 'href="/en/"' in page and 'hreflang="en"' in page
+
+
+def test_a_current_copy_is_answered_304_before_rendering(client, site):
+    url = site["entry"].url
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as full:
+        client.get(url)
+    with CaptureQueriesContext(connection) as conditional:
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"] and "public" in again["Cache-Control"]
+    # Routing the URL plus the one query of the content state: the page is not rendered.
+    assert len(conditional) < len(full)
+    state_queries = [q for q in conditional.captured_queries if "MAX(" in q["sql"]]
+    assert len(state_queries) == 1
+    # The catalogue: routing and the state only; none of its own queries run.
+    section = site["section"].url
+    etag = client.get(section)["ETag"]
+    with CaptureQueriesContext(connection) as catalogue:
+        current = client.get(section, HTTP_IF_NONE_MATCH=etag)
+    assert current.status_code == 304
+    assert not any("checklistitem" in q["sql"] for q in catalogue.captured_queries)
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_publishing_changes_the_validators(client, site):
+    url = site["section"].url
+    before = client.get(url)["ETag"]
+    from tests.utils import publish_through_review
+
+    publish_through_review(site["hidden"])
+    assert DisclosureEntryPage.objects.publicly_visible().filter(pk=site["hidden"].pk).exists()
+    after = client.get(url, HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == 200 and after["ETag"] != before
+    assert "未发布的草稿" in after.content.decode()
+
+
+def test_each_language_has_its_own_url_and_etag(client, site):
+    chinese = client.get(site["section"].url)
+    english = client.get("/en" + site["section"].url)
+    assert '<html lang="zh-hans">' in chinese.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+    assert chinese["ETag"] != english["ETag"] and "public" in english["Cache-Control"]
+
+
+def test_staff_and_unpublished_pages_are_not_shared(client, site):
+    assert client.get(site["hidden"].url).status_code == 404
+    missing = client.get(site["hidden"].url)
+    assert "ETag" not in missing and "public" not in missing.get("Cache-Control", "")
+    client.force_login(reviewer())
+    staff = client.get(site["section"].url)
+    assert staff.status_code == 200 and "ETag" not in staff
+    assert "public" not in staff.get("Cache-Control", "")
+
+
+def test_the_application_form_is_not_shared(client, site):
+    page = DisclosureRequestPage(title="依申请公开", slug="apply")
+    site["section"].add_child(instance=page)
+    page.save_revision().publish()
+    response = client.get(page.url)
+    assert response.status_code == 200 and "csrfmiddlewaretoken" in response.content.decode()
+    assert "public" not in response.get("Cache-Control", "") and "ETag" not in response
+
+
+class RecordingBackend(BaseBackend):
+    """A stand-in for a CDN: records the URLs it is asked to purge."""
+
+    purged = []
+
+    def purge(self, url):
+        self.purged.append(url)
+
+
+def test_publication_and_catalogue_edits_purge_every_language(
+    site, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": "tests.test_page_cache.RecordingBackend"}}
+    RecordingBackend.purged.clear()
+    section, entry = site["section"], site["entry"]
+    category = category_page(section, "basic")
+    with django_capture_on_commit_callbacks(execute=True):
+        take_transition(entry, "withdraw", reviewer(), comment="已失效")
+    for page in (entry, category, section):
+        with translation.override("zh-hans"):
+            url = page.url
+        for prefix in ("", "/en"):
+            assert f"http://localhost{prefix}{url}" in RecordingBackend.purged, (
+                prefix,
+                url,
+                RecordingBackend.purged,
+            )
+    RecordingBackend.purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        Department.objects.filter(pk=make_department("CWC", "财务处").pk).first().save()
+    with translation.override("zh-hans"):
+        category_url, section_url = category.url, section.url
+    assert f"http://localhost/en{category_url}" in RecordingBackend.purged
+    assert f"http://localhost{section_url}" in RecordingBackend.purged
