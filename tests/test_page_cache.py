@@ -147,3 +147,33 @@ def test_publication_and_catalogue_edits_purge_every_language(
         category_url, section_url = category.url, section.url
     assert f"http://localhost/en{category_url}" in RecordingBackend.purged
     assert f"http://localhost{section_url}" in RecordingBackend.purged
+
+
+def test_the_rendered_catalogue_is_kept_until_the_content_changes(client, site):
+    """For a logged-in editor too (no HTTP caching): the second rendering of the catalogue
+    runs none of its queries; a publication makes a new key, and the new entry shows."""
+    client.force_login(reviewer())
+    url = site["section"].url
+    with CaptureQueriesContext(connection) as cold:
+        assert "青岚大学章程" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url)
+    assert again.status_code == 200 and "青岚大学章程" in again.content.decode()
+    # The catalogue's own queries (items with their counts, the latest entries per item)
+    # are not run again.
+    assert any("ROW_NUMBER" in q["sql"] for q in cold.captured_queries)
+    assert not any("ROW_NUMBER" in q["sql"] for q in warm.captured_queries)
+    assert len(warm) <= len(cold) - 3
+    from tests.utils import publish_through_review
+
+    publish_through_review(site["hidden"])
+    assert "未发布的草稿" in client.get(url).content.decode()
+
+
+def test_the_catalogue_cache_can_be_turned_off(client, site, settings):
+    settings.WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS = 0
+    url = site["section"].url
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert any("ROW_NUMBER" in q["sql"] for q in again.captured_queries)

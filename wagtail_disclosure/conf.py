@@ -26,6 +26,10 @@ DEFAULTS = {
     "NAVIGATION": None,
     # How many latest entries the catalogue shows under each checklist item.
     "CATALOGUE_LATEST_ENTRIES": 3,
+    # Seconds the rendered catalogue of a section is kept in Django's default cache, keyed
+    # by the content state (any publication, withdrawal or catalogue edit makes a new key).
+    # 0: render it every time. docs/performance.md#cacheable-pages.
+    "CATALOGUE_CACHE_SECONDS": 3600,
     # Page size of entry listings on category pages.
     "ENTRIES_PER_PAGE": 20,
     # Working days within which an active item must be published after it is made

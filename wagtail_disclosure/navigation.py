@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.apps import apps
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PageViewRestriction
 
@@ -91,8 +92,11 @@ class Portal:
 
     def seed(self, context):
         """Take what the section page has already read (its catalogue and guide), so the
-        navigation costs the catalogue no queries."""
+        navigation costs the catalogue no queries. A catalogue not built yet (lazy, its
+        rendering kept in the cache) is left alone: the navigation reads its own."""
         catalogue = context.get("catalogue")
+        if isinstance(catalogue, LazyObject):
+            catalogue = None if catalogue._wrapped is empty else catalogue._wrapped
         if (
             self._category_pages is None
             and isinstance(catalogue, list | tuple)

@@ -256,6 +256,16 @@ def finish_public_response(response):
     return response
 
 
+def catalogue_cache_key(page, request):
+    """The key part of a section's rendered catalogue in Django's cache, or ``None`` when
+    ``WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS`` is 0: the content state (one query,
+    shared with the page's validators), the host and the language. A publication, a
+    withdrawal or an edit of the checklist or a department changes it."""
+    if not get_setting("CATALOGUE_CACHE_SECONDS") or getattr(request, "is_preview", False):
+        return None
+    return state_etag(request, request_state(request), page.pk, request.get_host())
+
+
 # --- purging a front-end cache (wagtail.contrib.frontend_cache) ---------------------------
 
 

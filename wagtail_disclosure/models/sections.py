@@ -4,9 +4,14 @@ The entries themselves are in :mod:`.entries` (the shared base) and :mod:`.entry
 (one page type per category).
 """
 
+from functools import partial
+
 from django.apps import apps
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -27,6 +32,10 @@ from .checklist import Checklist, ChecklistCategory
 def default_checklist():
     """The checklist a new section uses: ``WAGTAIL_DISCLOSURE_DEFAULT_CHECKLIST``."""
     return Checklist.objects.filter(code=get_setting("DEFAULT_CHECKLIST")).first()
+
+
+#: The name of the catalogue's fragment in Django's cache (the page template's ``{% cache %}``).
+CATALOGUE_FRAGMENT = "disclosure_catalogue"
 
 
 class DisclosureIndexPage(CacheablePageMixin, RoutablePageMixin, Page):
@@ -80,6 +89,8 @@ class DisclosureIndexPage(CacheablePageMixin, RoutablePageMixin, Page):
     #: comes, as ``template`` names the template: the catalogue and the search build on the
     #: models, so the models name them rather than import them. A subclass may name its own.
     catalogue_function = "wagtail_disclosure.catalogue.build_catalogue"
+    #: The key of the rendered catalogue in Django's cache (``None``: not cached).
+    catalogue_cache_key_function = "wagtail_disclosure.public_cache.catalogue_cache_key"
     search_view = "wagtail_disclosure.search.views.search_view"
     suggest_view = "wagtail_disclosure.search.views.suggest_view"
 
@@ -94,7 +105,15 @@ class DisclosureIndexPage(CacheablePageMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["catalogue"] = import_string(self.catalogue_function)(self)
+        key = import_string(self.catalogue_cache_key_function)(self, request)
+        build = partial(import_string(self.catalogue_function), self)
+        if key is not None and cache.get(make_template_fragment_key(CATALOGUE_FRAGMENT, [key])):
+            # Rendered before under this key: built only if something else reads it.
+            context["catalogue"] = SimpleLazyObject(build)
+        else:
+            context["catalogue"] = build()
+        context["catalogue_cache_key"] = key
+        context["catalogue_cache_seconds"] = get_setting("CATALOGUE_CACHE_SECONDS")
         context["search_url"] = (self.get_url(request) or "") + self.reverse_subpage("search")
         context["guide_page"] = DisclosureGuidePage.objects.child_of(self).live().public().first()
         # The 依申请公开 page, for the portal navigation (which reads it from here).
