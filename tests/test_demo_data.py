@@ -11,10 +11,21 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Site
 
+from tests.office import convert_to_pdf, pdf_text
+from tests.test_annual_report_exports import (
+    footer_has_page_field,
+    headings,
+    item_table,
+    read_docx,
+    run,
+)
+from wagtail_disclosure.annual_report_docx import section_heading
 from wagtail_disclosure.models import (
+    AnnualReportPage,
     ChecklistCategory,
     ChecklistItem,
     Department,
@@ -30,8 +41,9 @@ if not apps.is_installed("demo_content"):
         allow_module_level=True,
     )
 
-# Slow (about 200 pages): `make test` runs it in one nox session only (noxfile.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.demo_data]
+# Slow (about 200 pages): `make test` runs it in one nox session only (noxfile.py); it
+# also turns the demo's annual report into a PDF with LibreOffice (marker office).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_data, pytest.mark.office]
 
 
 def load_demo_data():
@@ -56,7 +68,7 @@ def snapshot():
     }
 
 
-def test_load_demo_data(settings):
+def test_load_demo_data(settings, tmp_path):
     """One load is slow (~200 pages), so a single test loads twice and checks everything.
 
     The search index is not updated on each save: the command rebuilds it at the end
@@ -76,6 +88,7 @@ def test_load_demo_data(settings):
     check_content()
     check_visibility()
     check_site_groups_and_users()
+    check_annual_report(tmp_path)
 
 
 def check_content():
@@ -120,7 +133,10 @@ def check_visibility():
     assert drafts.count() == 6
     in_review = drafts.exclude(review__state="draft")
     assert sorted(in_review.values_list("review__state", flat=True)) == [
-        "cleared", "cleared", "department_approved", "submitted",
+        "cleared",
+        "cleared",
+        "department_approved",
+        "submitted",
     ]
     for restricted in (campus, on_request, exempt, drafts):
         assert not set(restricted.values_list("pk", flat=True)) & public_ids
@@ -177,3 +193,38 @@ def check_site_groups_and_users():
     # Some entries carry an attachment.
     assert get_document_model().objects.count() >= 3
     assert DisclosureEntryPage.objects.filter(attachments__isnull=False).exists()
+
+
+def check_annual_report(tmp_path):
+    """The acceptance of issue 14: the demo's report as .docx, read back and turned into
+    a PDF; its item table has every item of the checklist, its figure of entries
+    released equals a count made here from the entries."""
+    report = AnnualReportPage.objects.current().get(academic_year=2025)
+    section = DisclosureIndexPage.objects.ancestor_of(report).get()
+    target = tmp_path / "demo.docx"
+    run("2025-2026", "-o", str(target), "--section", section.slug, "--language", "zh-hans")
+    docx = read_docx(target.read_bytes())
+    with translation.override("zh-hans"):
+        document = report.report_document(frozen=True)
+
+    assert docx.paragraphs[0].text == report.title
+    assert headings(docx) == [section_heading(s) for s in document["sections"]]
+    assert headings(docx)[0].startswith("一、")
+    items = ChecklistItem.objects.filter(category__checklist=section.checklist)
+    assert len(item_table(docx, document).rows) == items.count() + 1
+    released = (
+        DisclosureEntryPage.objects.live()
+        .public()
+        .descendant_of(section)
+        .filter(audience="public", disclosure_mode="active", alias_of__isnull=True)
+        .filter(publication_date__range=("2025-09-01", "2026-08-31"))
+        .exclude(review__withheld=True)
+        .count()
+    )
+    assert document["figures"]["entries_released"] == released > 0
+    assert footer_has_page_field(docx)
+
+    (pdf,) = convert_to_pdf([target], tmp_path / "pdf")
+    plain = "".join(pdf_text(pdf).split())
+    for needle in [report.title, *headings(docx), document["items"][-1]["title"]]:
+        assert "".join(needle.split()) in plain, needle

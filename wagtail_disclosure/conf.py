@@ -38,6 +38,9 @@ DEFAULTS = {
     # A deadline with at most this many working days left is "due soon"
     # (wagtail_disclosure.working_days.DeadlineStatus).
     "DUE_SOON_WORKING_DAYS": 3,
+    # Month (1-12) on whose 1st an admission cycle starts: an item updated "each admission
+    # cycle" with nothing published since then is missing (wagtail_disclosure.compliance).
+    "ADMISSION_CYCLE_START_MONTH": 9,
     # --- requests for information (依申请公开, docs/requests.md) ---
     # The reply clock's rules: "moe29" (教育部令第29号: 15 working days, one extension of
     # at most 15), "ordinance2019" (the 2019 条例: 20 + 20), or a dict of
@@ -65,6 +68,13 @@ DEFAULTS = {
     # Entry dates (成文日期, 发布日期, ...) may be at most this many days after today
     # (and not before 1949-10-01); the public API's date filters likewise.
     "MAX_FUTURE_DAYS": 366,
+    # --- the annual report (wagtail_disclosure.annual_report, docs/annual-report.md) ---
+    # Code of the release channel every released entry counts on: the school's website,
+    # where the disclosure section is (the other channels count the entries naming them).
+    "ANNUAL_REPORT_WEBSITE_CHANNEL": "website",
+    # Whether the report also gives the 2021 tables 3 and 4 of requests (for a site that
+    # reports on a government platform under the 2019 条例).
+    "ANNUAL_REPORT_GOVERNMENT_TABLES": False,
     # --- search (wagtail_disclosure.search, docs/search.md) ---
     # Alias in WAGTAILSEARCH_BACKENDS that the public search uses.
     "SEARCH_BACKEND": "default",

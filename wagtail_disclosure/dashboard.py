@@ -1,9 +1,10 @@
-"""The dashboard panels "Waiting for your review" and the requests for information waiting
-for the user (wired in wagtail_hooks.py)."""
+"""The dashboard panels "Waiting for your review", the requests for information waiting
+for the user and the compliance summary (wired in wagtail_hooks.py)."""
 
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
+from .compliance import can_view, compliance_report, default_section
 from .models import EntryReview
 from .permissions import role_map
 from .workflow.queue import attach_deadlines, deadline_counts
@@ -61,9 +62,7 @@ class RequestQueuePanel(Component):
         today = timezone.localdate()
         calendar = WorkingDayCalendar()
         cases = list(
-            DisclosureRequest.objects.waiting_for(request.user).prefetch_related(
-                "clock_event_rows"
-            )
+            DisclosureRequest.objects.waiting_for(request.user).prefetch_related("clock_event_rows")
         )
         rows = []
         for case in cases:
@@ -87,5 +86,26 @@ class RequestQueuePanel(Component):
 
         held = role_map(parent_context["request"].user)
         if Role.DISCLOSURE_OFFICE not in held and Role.REQUEST_HANDLER not in held:
+            return ""
+        return super().render_html(parent_context)
+
+
+class CompliancePanel(Component):
+    """The dashboard's summary of compliance: items current, stale and missing, entries
+    past their clock, requests due; with a link to the full report. Shown to anyone
+    holding a role, for their departments; a fixed number of queries."""
+
+    name = "disclosure_compliance"
+    template_name = "wagtail_disclosure/admin/compliance/panel.html"
+    order = 100
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        section = default_section()
+        report = compliance_report(section, request.user, timeliness=False) if section else None
+        return {"request": request, "report": report}
+
+    def render_html(self, parent_context=None):
+        if not can_view(parent_context["request"].user):
             return ""
         return super().render_html(parent_context)

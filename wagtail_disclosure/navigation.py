@@ -39,8 +39,9 @@ DEFAULT_NAVIGATION = (
     ("catalogue", _("Catalogue"), "section"),
     # 依申请公开: the section's live DisclosureRequestPage; "not yet available" without one.
     ("requests", _("Requests for information"), "wagtail_disclosure.DisclosureRequestPage"),
-    # The pages of 年度报告 and 监督与投诉 come with later releases.
-    ("annual-reports", _("Annual reports"), None),
+    # 年度报告: the published reports are entries of item 6 (信息公开年度报告), listed there.
+    ("annual-reports", _("Annual reports"), "item:6"),
+    # The page of 监督与投诉 comes with a later release.
     ("complaints", _("Supervision and complaints"), None),
 )
 
@@ -181,16 +182,14 @@ class Portal:
             return None
 
     def item_url(self, code):
-        if self._item_categories is not None:
-            category_id = self._item_categories.get(code)
-        else:
-            category_id = (
+        if self._item_categories is None:
+            # Every item target of the bar (rules, annual reports…) in one query.
+            self._item_categories = dict(
                 ChecklistItem.objects.filter(
-                    category__checklist_id=self.section.checklist_id, code=code
-                )
-                .values_list("category_id", flat=True)
-                .first()
+                    category__checklist_id=self.section.checklist_id
+                ).values_list("code", "category_id")
             )
+        category_id = self._item_categories.get(code)
         if category_id is None:
             return None
         page = next((p for p in self.category_pages() if p.category_id == category_id), None)

@@ -1,6 +1,6 @@
 """Signal handlers, connected in ``AppConfig.ready()``."""
 
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from wagtail.models import Revision
 
 
@@ -35,6 +35,16 @@ def reopen_review_on_new_revision(sender, instance, created, raw=False, **kwargs
     reopen_after_edit(int(instance.object_id), instance, user=instance.user)
 
 
+def freeze_annual_report_figures(sender, instance, raw=False, **kwargs):
+    """A new version of an annual report carries the figures computed as it is saved
+    (``wagtail_disclosure.annual_report``): the version reviewed is the version published."""
+    if raw:
+        return
+    from .annual_report import freeze_into_revision
+
+    freeze_into_revision(instance)
+
+
 def connect():
     from django.apps import apps
 
@@ -60,4 +70,9 @@ def connect():
         reopen_review_on_new_revision,
         sender=Revision,
         dispatch_uid="wagtail_disclosure_reopen_review",
+    )
+    pre_save.connect(
+        freeze_annual_report_figures,
+        sender=Revision,
+        dispatch_uid="wagtail_disclosure_freeze_annual_report",
     )

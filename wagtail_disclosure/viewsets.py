@@ -23,6 +23,7 @@ from .models import (
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
     ReleaseChannel,
+    ReportFigure,
     WorkingDayOverride,
 )
 from .people import person_name, real_people
@@ -34,6 +35,7 @@ from .permissions import (
     role_permissions,
     user_role_permission_policy,
 )
+from .views.compliance import ComplianceViewSet
 from .views.letter_templates import LetterTemplateViewSet
 from .views.requests import DisclosureRequestViewSet
 from .views.tokens import ApiTokenViewSet
@@ -181,6 +183,22 @@ class ReleaseChannelViewSet(ModelViewSet):
     list_display = ["name", "code", "sort_order"]
     copy_view_enabled = False
     form_fields = ["code", "name", "sort_order"]
+
+
+class ReportFigureViewSet(ModelViewSet):
+    """Figures of the annual report that are not in the data, entered by the office."""
+
+    name = "disclosure_report_figures"
+    model = ReportFigure
+    icon = "order"
+    menu_label = _("Report figures")
+    add_to_admin_menu = False
+    list_display = ["label", "academic_year", "key", "value", "unit", "source"]
+    list_filter = ["academic_year"]
+    search_fields = ["label", "key", "source"]
+    ordering = ["-academic_year", "pk"]
+    copy_view_enabled = False
+    form_fields = ["academic_year", "key", "label", "value", "unit", "source"]
 
 
 class ChecklistCategoryViewSet(ModelViewSet):
@@ -447,6 +465,7 @@ class DisclosureViewSetGroup(ViewSetGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 250
     items = (
+        ComplianceViewSet,
         DisclosureRequestViewSet,
         DepartmentViewSet,
         DepartmentUserRoleViewSet,
@@ -455,6 +474,7 @@ class DisclosureViewSetGroup(ViewSetGroup):
         ChecklistCategoryViewSet,
         ChecklistViewSet,
         ReleaseChannelViewSet,
+        ReportFigureViewSet,
         WorkingDayOverrideViewSet,
         LetterTemplateViewSet,
         ApiTokenViewSet,

@@ -13,7 +13,7 @@ from .admin_scoping import (
     scope_homepage_summary_items,
 )
 from .aliases import refuse_entry_aliases
-from .dashboard import RequestQueuePanel, ReviewQueuePanel
+from .dashboard import CompliancePanel, RequestQueuePanel, ReviewQueuePanel
 from .documents import serve_document_check
 from .editing import (
     label_save_draft,
@@ -75,6 +75,7 @@ def register_disclosure_admin_urls():
 def add_review_queue_panel(request, panels):
     panels.append(ReviewQueuePanel())
     panels.append(RequestQueuePanel())
+    panels.append(CompliancePanel())
 
 
 hooks.register("register_admin_menu_item", review_queue_menu_item)

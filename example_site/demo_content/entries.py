@@ -699,9 +699,10 @@ SERIES = [
       overrides={2026: {"draft": True, "date": datetime.date(2026, 11, 10)}},
       summary="2027年工作要点的征求意见稿，定稿后发布。",
       paragraphs=("本稿正在各单位征求意见，意见汇总后提交党委常委会审议。",)),
-    S("6", "ndbg", "青岚大学{pay}学年信息公开工作年度报告", months=(10, 10),
-      tags=("年度报告", "信息公开"), table=t_disclosure_report,
-      overrides={2026: {"attach": "txt"}},
+    # The reports up to 2024-2025; that of 2025-2026 is an AnnualReportPage computed from
+    # the data (demo_content/annual_report.py).
+    S("6", "ndbg", "青岚大学{pay}学年信息公开工作年度报告", years=(2023, 2024, 2025),
+      months=(10, 10), tags=("年度报告", "信息公开"), table=t_disclosure_report,
       summary="{pay}学年学校主动公开、依申请公开和信息公开工作情况的年度报告。",
       paragraphs=(
           "{pay}学年，学校对照信息公开事项清单，通过学校网站、微信公众号、信息公开栏和"

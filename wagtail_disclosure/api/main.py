@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from .. import __version__
-from . import public, staff, staff_requests
+from . import annual_reports, public, staff, staff_requests
 from .errors import install_handlers
 
 API_PREFIX = "api/disclosure/v1/"
@@ -31,6 +31,7 @@ def build_api():
     )
     install_handlers(api)
     api.add_router("/", public.router)
+    api.add_router("/", annual_reports.router)
     api.add_router("/staff/", staff.router)
     api.add_router("/staff/", staff_requests.router)
     return api

@@ -1,3 +1,4 @@
+from .annual_report import AnnualReportPage, ReportFigure
 from .calendar import WorkingDayOverride
 from .checklist import (
     Checklist,
@@ -57,6 +58,8 @@ from .site_settings import DisclosureSiteSettings
 from .tokens import ApiToken
 
 __all__ = [
+    "AnnualReportPage",
+    "ReportFigure",
     "ApplicantType",
     "DisclosureRequest",
     "DisclosureRequestPage",

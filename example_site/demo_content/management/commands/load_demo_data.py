@@ -23,6 +23,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from wagtail_disclosure.models import (
+    AnnualReportPage,
     ChecklistItem,
     Department,
     DisclosureAttachment,
@@ -32,6 +33,7 @@ from wagtail_disclosure.models import (
     DisclosureIndexPage,
     DisclosureRequestPage,
     ReleaseChannel,
+    ReportFigure,
     entry_page_type_for,
 )
 from wagtail_disclosure.models.sections import default_checklist
@@ -39,7 +41,7 @@ from wagtail_disclosure.permissions import assign_role
 from wagtail_disclosure.sections import ensure_category_pages
 from wagtail_disclosure.workflow import import_as_published, take_transition
 
-from ... import data
+from ... import annual_report, data
 from ...entries import SEED, build_entries
 
 #: The port `make demo` serves on (Makefile HOST).
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             self.load_guide(section)
             self.load_request_page(section)
             self.load_entries(section, departments)
+            self.load_annual_report(section, departments)
             self.load_groups_and_users(section)
             self.load_review_pipeline(section)
         if self.created.get("entries") and not options["no_index"]:
@@ -269,6 +272,47 @@ class Command(BaseCommand):
             latest_revision_created_at=published_at,
         )
         page.revisions.update(created_at=published_at)
+
+    def load_annual_report(self, section, departments):
+        """The 2025-2026 annual report: its figures are computed from the entries above
+        when it is saved (AnnualReportPage), those not in the data entered as records."""
+        for key, label, value, unit, source in annual_report.FIGURES:
+            _figure, created = ReportFigure.objects.get_or_create(
+                academic_year=annual_report.ACADEMIC_YEAR,
+                key=key,
+                defaults={"label": label, "value": value, "unit": unit, "source": source},
+            )
+            self.count("report figures", created)
+        if (
+            AnnualReportPage.objects.descendant_of(section)
+            .filter(academic_year=annual_report.ACADEMIC_YEAR)
+            .exists()
+        ):
+            return
+        parent = DisclosureCategoryPage.objects.child_of(section).get(category__key="basic")
+        page = AnnualReportPage(
+            title=annual_report.TITLE,
+            slug=annual_report.SLUG,
+            live=False,
+            academic_year=annual_report.ACADEMIC_YEAR,
+            department=departments[annual_report.DEPARTMENT],
+            document_number=annual_report.DOCUMENT_NUMBER,
+            document_date=annual_report.PUBLISHED_ON,
+            publication_date=annual_report.PUBLISHED_ON,
+            summary=annual_report.SUMMARY,
+            report=annual_report.REPORT,
+        )
+        page.keywords.add("年度报告", "信息公开")
+        parent.add_child(instance=page)
+        page.save_revision()  # computes and stores the figures of the academic year
+        import_as_published(page, note="demo data")
+        published_at = timezone.make_aware(
+            datetime.datetime.combine(annual_report.PUBLISHED_ON, datetime.time(10, 0))
+        )
+        Page.objects.filter(pk=page.pk).update(
+            first_published_at=published_at, last_published_at=published_at
+        )
+        self.count("annual report")
 
     def document(self, title, filename, content):
         Document = get_document_model()
