@@ -4,8 +4,8 @@
 #                (with DJANGO_DEBUG=1; `DJANGO_DEBUG=0 make demo` for DEBUG off)
 #   make test    ruff, manage.py check/makemigrations, pytest on SQLite + PostgreSQL for
 #                Wagtail 7.4 and 8 (a sparse matrix), mkdocs build --strict  (all via nox; CI runs this)
-#                The browser tests need Debian's chromium and the .docx checks LibreOffice Writer:
-#                both installed first if missing (root/sudo).
+#                The browser tests need Debian's chromium, the .docx checks LibreOffice Writer and
+#                the proxy cache test nginx: all installed first if missing (root/sudo).
 #
 # Works on a fresh machine with only python3 (+ venv, pip): uv is installed into .venv
 # for speed, with plain pip as the fallback.
@@ -33,7 +33,7 @@ define pip_install
      && $(VPY) -m pip install --quiet --disable-pip-version-check $(1); }
 endef
 
-.PHONY: help venv tools chromium libreoffice demo demo-install test lint checks test-sqlite test-postgres docs clean
+.PHONY: help venv tools chromium libreoffice nginx demo demo-install test lint checks test-sqlite test-postgres docs clean
 
 help:
 	@echo "make demo           run the example site at http://$(HOST)/ (creates .venv)"
@@ -77,6 +77,17 @@ libreoffice:
 		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends libreoffice-writer-nogui \
 		&& command -v soffice >/dev/null \
 		|| { echo "make: could not install LibreOffice (the .docx to PDF tests will fail)" >&2; exit 1; }; \
+	fi
+
+# Debian's nginx and its cache purge module for tests/test_nginx_cache.py (a caching reverse
+# proxy on loopback, started and stopped by the test), installed when missing.
+nginx:
+	@if { ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; } || [ ! -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ]; then \
+		echo "make: installing Debian's nginx-light and libnginx-mod-http-cache-purge for tests/test_nginx_cache.py"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update \
+		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends nginx-light libnginx-mod-http-cache-purge \
+		|| { echo "make: could not install nginx (tests/test_nginx_cache.py will fail)" >&2; exit 1; }; \
 	fi
 
 # --- demo -----------------------------------------------------------------------------
@@ -123,7 +134,7 @@ STAGE_DOCS := if [ -f mkdocs.yml ]; then stage docs $(NOX) $(NOX_ARGS) -s docs; 
 	echo; echo "make test: mkdocs.yml does not exist yet: docs build SKIPPED"; \
 	summary+="$$(printf '  %-16s %-7s %4ds' docs SKIPPED 0)"$$'\n'; fi;
 
-test: tools chromium libreoffice
+test: tools chromium libreoffice nginx
 	@$(call run_stages,$(STAGE_LINT) $(STAGE_CHECKS) $(STAGE_SQLITE) $(STAGE_POSTGRES) $(STAGE_DOCS))
 
 lint: tools
@@ -132,7 +143,7 @@ lint: tools
 checks: tools
 	@$(call run_stages,$(STAGE_CHECKS))
 
-test-sqlite: tools chromium libreoffice
+test-sqlite: tools chromium libreoffice nginx
 	@$(call run_stages,$(STAGE_SQLITE))
 
 test-postgres: tools chromium

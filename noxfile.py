@@ -70,6 +70,8 @@ ONE_SESSION = {
     "demo_data": "tests-wagtail8-sqlite",
     # .docx to PDF with headless LibreOffice: one soffice start per test, on any database.
     "office": "tests-wagtail8-sqlite",
+    # nginx as a caching reverse proxy in front of the live server (purged on publication).
+    "nginx": "tests-wagtail8-sqlite",
     # The example site from outside on its own database: production runs PostgreSQL.
     "outside_in": "tests-wagtail8-postgres",
     # The full API fuzz: odd input reaches PostgreSQL's stricter checks; with the LTS, so

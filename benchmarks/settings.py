@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 # The middleware of a typical Wagtail site (the same as the test suite and the demo).
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The public pages are cacheable (docs/performance.md#cacheable-pages).
+    "wagtail_disclosure.middleware.PublicPageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +101,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 MEDIA_URL = "/media/"
+
+# load.py's transition target notifies nobody (its user has no e-mail); never send mail.
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -36,6 +36,7 @@ ONE_SESSION_MARKERS = (
     "browser",
     "demo_data",
     "office",
+    "nginx",
     "full_fuzz",
     "diagram_script",
     "corpus",
