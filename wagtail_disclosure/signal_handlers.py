@@ -49,6 +49,7 @@ def connect():
     from django.apps import apps
 
     from .documents import rebuild_after_migrate, record_revision_references
+    from .public_cache import forget_state_query
 
     for model in entry_models(apps):
         post_save.connect(
@@ -71,6 +72,9 @@ def connect():
         sender=Revision,
         dispatch_uid="wagtail_disclosure_reopen_review",
     )
+    # Any app's migrate or a test flush may give content types new ids (the cached SQL
+    # of the public pages' content state names them).
+    post_migrate.connect(forget_state_query, dispatch_uid="wagtail_disclosure_state_sql")
     pre_save.connect(
         freeze_annual_report_figures,
         sender=Revision,
