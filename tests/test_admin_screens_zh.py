@@ -70,6 +70,11 @@ ALLOWED = {
     "DOCX": "a file type (the review record as .docx)",
     "docx": "a file name extension (审核记录.docx)",
     "CSV": "a file type",
+    "XLSX": "a file type (Excel workbooks)",
+    "csv": "a file name extension (导入.csv)",
+    "xlsx": "a file name extension (.xlsx)",
+    "UTF": "a text encoding (UTF-8)",
+    "GB": "a text encoding (GB18030, the Chinese national standard)",
     "HTML": "a format",
     "ICP": "ICP备案号, the name of the site licence number",
     "SEO": "Wagtail's promote tab: “SEO 标题”, a term used as is in Chinese",
@@ -295,9 +300,39 @@ def build_screens():
     letter_text = LetterTemplate.objects.create(
         kind="receipt", subject="信息公开申请接收回执", body="{{ applicant_name }}：\n已收到。"
     )
+    # An annual report in draft, and a figure the office entered for it.
+    from wagtail_disclosure.models import AnnualReportPage, ReportFigure
+
+    report = AnnualReportPage(
+        title="2025—2026学年信息公开工作年度报告",
+        slug="report-2025",
+        academic_year=2025,
+        department=jwc,
+        live=False,
+    )
+    DisclosureCategoryPage.objects.child_of(section).get(category__key="basic").add_child(
+        instance=report
+    )
+    report.save_revision(user=admin)
+    figure = ReportFigure.objects.create(
+        academic_year=2025,
+        key="training_sessions",
+        label="培训场次",
+        value=12,
+        unit="场",
+        source="培训签到表",
+    )
+    # A checked import (its report page) with one bad row (the file itself is not read).
+    from wagtail_disclosure.models import ImportRun
+
+    run = ImportRun(original_name="导入.csv", section=section, user=admin, total=2, bad=1)
+    run.report = [{"line": 3, "reason": "缺少标题"}]
+    run.file.name = "disclosure_imports/import.csv"
+    run.save()
     return {
         "section": section,
         "jwc": jwc,
+        "import_run": run,
         "admin": admin,
         "editor": editor,
         "head": head,
@@ -312,6 +347,8 @@ def build_screens():
         "case": case,
         "letter": letter,
         "letter_text": letter_text,
+        "report": report,
+        "figure": figure,
     }
 
 
@@ -380,6 +417,8 @@ NOT_SCREENS = {
     "disclosure_requests:ask_extension": "POST only (tests/test_requests_admin.py)",
     "disclosure_requests:issue_letter": "POST only (tests/test_requests_admin.py)",
     "disclosure_requests:decide_extension": "POST only (tests/test_requests_admin.py)",
+    "disclosure_requests:contribute": "POST only (tests/test_requests_routing.py)",
+    "wagtail_disclosure:import_run_start": "POST only (tests/test_import_export.py)",
 }
 
 
@@ -406,6 +445,7 @@ def viewset_objects(world):
         "disclosure_api_tokens": world["token"],
         "disclosure_requests": world["case"],
         "disclosure_letter_templates": world["letter_text"],
+        "disclosure_report_figures": world["figure"],
     }
 
 
@@ -429,6 +469,8 @@ def package_screens(world):
                     )
             elif view == "request_letter_print":
                 screens.append((name, reverse(name, args=[world["letter"].pk])))
+            elif view == "import_run":
+                screens.append((name, reverse(name, args=[world["import_run"].pk])))
             elif view == "workflow_transition":
                 for transition in transitions():
                     args = [EntryReview._meta.label_lower, review.pk, transition]
@@ -453,6 +495,7 @@ def page_screens(world):
     }
     for key, entry in entries.items():
         pages[key] = (entry, entry.get_parent())
+    pages["annual report"] = (world["report"], world["report"].get_parent())
     screens = []
     for key, (page, parent) in pages.items():
         model = page.specific_class
@@ -492,6 +535,8 @@ def data_strings():
     from django.contrib.auth import get_user_model
     from wagtail.models import Site
 
+    from wagtail_disclosure.models import ImportRun, ReportFigure
+
     User = get_user_model()
     # Not guardian's AnonymousUser: it must not be shown at all (tests/test_admin_chinese.py).
     people = real_people()
@@ -508,6 +553,8 @@ def data_strings():
         *Site.objects.values_list("site_name", flat=True),
         *DisclosureRequest.objects.values_list("tracking_number", flat=True),
         *DisclosureRequest.objects.values_list("lookup_code", flat=True),
+        *ReportFigure.objects.values_list("key", flat=True),
+        *ImportRun.objects.values_list("original_name", flat=True),
         settings.WAGTAIL_SITE_NAME,
     ]
     return {value for value in values if value}

@@ -4,6 +4,7 @@ period lock and who may read the page (wagtail_disclosure/annual_report.py,
 models/annual_report.py)."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -624,7 +625,13 @@ def test_report_page_in_a_browser(world, client, tmp_path):
             key=key,
             defaults={"label": label, "value": value, "unit": unit, "source": source},
         )
-    report = new_report(world["section"], report=demo.REPORT)
+    # The demo's narrative is about 2025-2026; this world's report is of YEAR.
+    narrative = json.loads(
+        json.dumps(demo.REPORT, ensure_ascii=False)
+        .replace("2025年9月1日至2026年8月31日", f"{YEAR}年9月1日至{YEAR + 1}年8月31日")
+        .replace("2025—2026", f"{YEAR}—{YEAR + 1}")
+    )
+    report = new_report(world["section"], report=narrative)
     publish_through_review(report)
     html = client.get(report.url).content.decode()
     css = Path(__file__).resolve().parent.parent / "wagtail_disclosure/static"
@@ -640,7 +647,7 @@ def test_report_page_in_a_browser(world, client, tmp_path):
         caption = page.locator('table[data-table="by_channel"] caption')
         assert caption.is_visible()
         training = page.locator('[data-figure="manual:training_sessions"]')
-        assert training.inner_text().split() == ["信息公开专题培训:", "6", "场"]
+        assert training.inner_text().split() == ["信息公开专题培训：", "6", "场"]
         # The tables fit the page: they scroll in their own box, the page does not.
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"]

@@ -212,19 +212,72 @@ def check_annual_report(tmp_path):
     assert headings(docx)[0].startswith("一、")
     items = ChecklistItem.objects.filter(category__checklist=section.checklist)
     assert len(item_table(docx, document).rows) == items.count() + 1
-    released = (
+    released = released_entries(section).count()
+    figures = document["figures"]
+    assert figures["entries_released"] == released > 0
+    assert footer_has_page_field(docx)
+    check_report_figures(section, figures, released_entries(section))
+
+    (pdf,) = convert_to_pdf([target], tmp_path / "pdf")
+    plain = "".join(pdf_text(pdf).split())
+    for needle in [report.title, *headings(docx), document["items"][-1]["title"]]:
+        assert "".join(needle.split()) in plain, needle
+
+
+def released_entries(section):
+    """The demo's entries released in 2025-2026, counted here from the entries: live, not
+    behind a view restriction, proactively disclosed to the public, not an alias, not
+    withheld, published in the academic year."""
+    return (
         DisclosureEntryPage.objects.live()
         .public()
         .descendant_of(section)
         .filter(audience="public", disclosure_mode="active", alias_of__isnull=True)
         .filter(publication_date__range=("2025-09-01", "2026-08-31"))
         .exclude(review__withheld=True)
-        .count()
     )
-    assert document["figures"]["entries_released"] == released > 0
-    assert footer_has_page_field(docx)
 
-    (pdf,) = convert_to_pdf([target], tmp_path / "pdf")
-    plain = "".join(pdf_text(pdf).split())
-    for needle in [report.title, *headings(docx), document["items"][-1]["title"]]:
-        assert "".join(needle.split()) in plain, needle
+
+def check_report_figures(section, figures, released):
+    """Every figure of the demo report against a count made here from the entries, their
+    channels, the reviews, the request cases and the figures the office entered."""
+    import datetime
+
+    from demo_content import annual_report as demo
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from wagtail_disclosure.models import DisclosureRequest, EntryReview, ReleaseChannel
+
+    total = released.count()
+    by_category = dict(
+        released.order_by().values_list("checklist_item__category__key").annotate(n=Count("pk"))
+    )
+    assert {row["key"]: row["count"] for row in figures["by_category"] if row["count"]} == (
+        by_category
+    )
+    assert sum(row["count"] for row in figures["by_category"]) == total
+    by_department = dict(
+        released.order_by().values_list("department__name").annotate(n=Count("pk"))
+    )
+    assert {row["name"]: row["count"] for row in figures["by_department"]} == by_department
+    channels = {row["code"]: row["count"] for row in figures["by_channel"]}
+    for channel in ReleaseChannel.objects.all():
+        expected = total if channel.code == "website" else released.filter(channels=channel).count()
+        assert channels.get(channel.code, 0) == expected, channel.code
+    start = timezone.make_aware(datetime.datetime(2025, 9, 1))
+    end = timezone.make_aware(datetime.datetime(2026, 9, 1))
+    withdrawn = EntryReview.objects.filter(
+        page__path__startswith=section.path,
+        withdrawn_at__gte=start,
+        withdrawn_at__lt=end,
+        page__audience="public",
+        page__disclosure_mode="active",
+    ).count()
+    assert figures["withdrawn"] == withdrawn
+    received = DisclosureRequest.objects.filter(
+        received_on__range=("2025-09-01", "2026-08-31")
+    ).count()
+    assert figures["requests"]["received"] == received
+    manual = {row["key"]: float(row["value"]) for row in figures["manual"]}
+    assert manual == {key: float(value) for key, _label, value, _unit, _src in demo.FIGURES}

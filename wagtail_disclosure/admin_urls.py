@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .views import entry_status, record, request_letters, review, workflow
+from .views import entry_status, imports, record, request_letters, review, workflow
 
 app_name = "wagtail_disclosure"
 
 urlpatterns = [
     *request_letters.urlpatterns,
+    *imports.urlpatterns,
     path(
         "entries/<int:page_id>/record/",
         record.ReviewRecordView.as_view(),

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import ItemStatus, public_entries
+from .catalogue import CatalogueItem, ItemStatus, public_entries
 from .conf import get_setting
 from .models import (
     ChecklistCategory,
@@ -191,7 +191,9 @@ class ItemRow:
 
     @property
     def rule_label(self):
-        return self.item.get_update_rule_display()
+        """The update rule in words, with its number of working days or month, as the
+        catalogue says it."""
+        return CatalogueItem(item=self.item).update_rule_text
 
 
 def _annotate_entries(items, entries):

@@ -75,6 +75,11 @@ DEFAULTS = {
     # Whether the report also gives the 2021 tables 3 and 4 of requests (for a site that
     # reports on a government platform under the 2019 条例).
     "ANNUAL_REPORT_GOVERNMENT_TABLES": False,
+    # --- bulk import (wagtail_disclosure.importing, docs/import.md) ---
+    # Largest file (bytes) and most rows the admin's import screen accepts; larger files
+    # go through manage.py disclosure_import.
+    "IMPORT_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    "IMPORT_ADMIN_MAX_ROWS": 5000,
     # --- search (wagtail_disclosure.search, docs/search.md) ---
     # Alias in WAGTAILSEARCH_BACKENDS that the public search uses.
     "SEARCH_BACKEND": "default",

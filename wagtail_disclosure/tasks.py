@@ -25,3 +25,12 @@ def send_request_reminders():
     from .request_reminders import send_reminders
 
     return len(send_reminders())
+
+
+@task()
+def run_import(run_id):
+    """Import the file of an import run started on the admin's import screen."""
+    from .importing import execute_run
+
+    run = execute_run(run_id)
+    return run.imported

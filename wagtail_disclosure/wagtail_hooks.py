@@ -21,6 +21,7 @@ from .editing import (
     skip_unchanged_save,
     warn_before_edit,
 )
+from .importing import register_import_log_actions
 from .moderation import (
     drop_workflow_actions_on_create,
     drop_workflow_actions_on_edit,
@@ -32,6 +33,7 @@ from .request_extensions import register_extension_log_actions
 from .request_fees import register_fee_and_letter_log_actions
 from .sections import ensure_category_pages_after_create, publish_category_pages_after_publish
 from .views.entry_status import add_my_entries_panel, my_entries_menu_item
+from .views.imports import import_menu_item
 from .views.record import review_record_buttons
 from .views.review import (
     hide_other_departments_entries,
@@ -60,6 +62,7 @@ hooks.register("register_log_actions", register_workflow_log_actions)
 hooks.register("register_log_actions", register_extension_log_actions)
 hooks.register("register_log_actions", register_fee_and_letter_log_actions)
 hooks.register("register_log_actions", register_assistance_log_actions)
+hooks.register("register_log_actions", register_import_log_actions)
 hooks.register("before_serve_document", serve_document_check)
 hooks.register("before_copy_page", refuse_entry_aliases)
 hooks.register("after_create_page", ensure_category_pages_after_create)
@@ -80,6 +83,7 @@ def add_review_queue_panel(request, panels):
 
 hooks.register("register_admin_menu_item", review_queue_menu_item)
 hooks.register("register_admin_menu_item", my_entries_menu_item)
+hooks.register("register_admin_menu_item", import_menu_item)
 hooks.register("construct_homepage_panels", add_my_entries_panel)
 hooks.register("construct_page_action_menu", add_transition_menu_items)
 hooks.register("construct_page_action_menu", remove_workflow_menu_items)

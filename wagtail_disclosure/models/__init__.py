@@ -32,6 +32,7 @@ from .entry_types import (
     TeachingQualityEntryPage,
     entry_page_type_for,
 )
+from .imports import ImportedEntry, ImportRun, ImportRunState
 from .metadata import DisclosureEntryMixin
 from .request_page import DisclosureRequestPage
 from .requests import (
@@ -58,6 +59,9 @@ from .site_settings import DisclosureSiteSettings
 from .tokens import ApiToken
 
 __all__ = [
+    "ImportRun",
+    "ImportRunState",
+    "ImportedEntry",
     "AnnualReportPage",
     "ReportFigure",
     "ApplicantType",
