@@ -16,6 +16,7 @@ import types
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from wagtail.models import PageViewRestriction
 
@@ -563,7 +564,8 @@ def test_command_live_works_without_a_report_page(world, tmp_path):
     run("2023-2024", "--live", "--format", "json", "-o", str(target))
     document = json.loads(target.read_text())
     assert document["academic_year"] == "2023-2024"
-    assert "2023–2024" in document["title"]
+    # The document is in the site's language (LANGUAGE_CODE, zh-hans here): 2023—2024学年.
+    assert "2023—2024" in document["title"]
     assert document["frozen"] is False
     assert document["figures"]["entries_released"] == 0  # nothing released in 2023-2024
     assert len(document["items"]) >= 50
@@ -588,7 +590,8 @@ def test_command_live_works_without_a_report_page(world, tmp_path):
 )
 def test_command_refuses_bad_input_and_writes_nothing(world, tmp_path, args, message):
     target = tmp_path / "out.docx"
-    with pytest.raises(CommandError, match=message):
+    # The messages are in the active language: English here, whatever ran before.
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         run(*args, "-o", str(target))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["media"]
 

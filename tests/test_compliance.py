@@ -52,7 +52,8 @@ from wagtail_disclosure.permissions import Role
 from wagtail_disclosure.workflow import take_transition
 from wagtail_disclosure.working_days import DeadlineState, DeadlineStatus, add_working_days
 
-pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
+# On PostgreSQL with the LTS (the whole suite); not again with Wagtail 8 (time budget).
+pytestmark = [pytest.mark.django_db]
 
 D = datetime.date.fromisoformat
 #: The day the status tests look from: a Sunday in November 2026. The admission cycle

@@ -145,7 +145,6 @@ def test_a_good_file_imports_drafts_as_given(section, tmp_path):
     assert Page.find_problems() == ([], [], [], [], [])
 
 
-@pytest.mark.each_database
 def test_publish_makes_entries_public_through_the_import_step(section, office, tmp_path):
     rows = [good_row(n) for n in range(1, 4)]
     rows[2][7] = "校内"  # campus only: live, never public
@@ -187,7 +186,6 @@ def test_publishing_needs_the_disclosure_office(section, django_user_model, tmp_
     assert not imported(section).exists()
 
 
-@pytest.mark.each_database
 def test_five_percent_bad_rows_are_reported_and_the_others_imported(section, tmp_path, capsys):
     rows = [good_row(n) for n in range(1, 41)]
     rows[4][1] = "99"  # line 6: unknown item code
@@ -271,7 +269,6 @@ def test_gb18030_csv_and_xlsx(section, tmp_path):
     assert imported(section).count() == 6
 
 
-@pytest.mark.each_database
 def test_batch_and_one_by_one_paths_leave_the_same_entries(section, office, tmp_path):
     """The batch path writes what add_child + save_revision + the engine's import step write."""
     data = csv_bytes([good_row(1)])
