@@ -1,22 +1,16 @@
 """The public catalogue (信息公开目录): content, honest statuses and constant query cost."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from tests.utils import category_page, make_department, make_entry
+from tests.utils import bulk_entries, category_page, make_department, make_entry
 from wagtail_disclosure.catalogue import ItemStatus, build_catalogue
 from wagtail_disclosure.models import (
     ChecklistItem,
     DisclosureEntryPage,
-    EntryReview,
-    entry_page_type_for,
 )
-from wagtail_disclosure.models.review import ReviewState
 
 pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
@@ -129,80 +123,6 @@ def test_category_page_lists_items_and_filters_entries(section, client):
     assert "学籍管理办法（修订）" in html and "2026年奖惩细则" not in html
     assert client.get(page.url + "?page=999").status_code == 200
     assert client.get(page.url + "?page=abc").status_code == 200
-
-
-def bulk_entries(section, count):
-    """Insert ``count`` live entries, spread over every checklist item, in bulk.
-
-    Saving 2,000 pages one at a time through Wagtail (tree position, revisions, search and
-    reference index, review row) takes half a minute, and the catalogue only reads their
-    rows. So the rows are written as Wagtail leaves them for a published entry: the tree
-    columns (``path``, ``depth``, ``numchild``, ``url_path``) computed as treebeard does,
-    one INSERT per table of each page type (``Page``, ``DisclosureEntryPage``, the type's
-    own) and a review row in the published state. The test asserts that the catalogue
-    and the public pages show them, and that the page tree is consistent.
-    """
-    items = list(ChecklistItem.objects.for_checklist(section.checklist).select_related("category"))
-    parents = {item.category.key: category_page(section, item.category.key) for item in items}
-    last_steps = {}
-    for key, parent in parents.items():
-        last = parent.get_last_child()
-        last_steps[key] = Page._str2int(last.path[-Page.steplen :]) if last else 0
-    department = make_department()
-    now = timezone.now()
-    existing = DisclosureEntryPage.objects.count()
-    entries = []
-    for n in range(existing, existing + count):
-        item = items[n % len(items)]
-        key = item.category.key
-        parent = parents[key]
-        model = entry_page_type_for(key)
-        last_steps[key] += 1
-        title, slug = f"批量条目 {n}", f"bulk-{n}"
-        entries.append(
-            model(
-                title=title,
-                draft_title=title,
-                slug=slug,
-                path=Page._get_path(parent.path, parent.depth + 1, last_steps[key]),
-                depth=parent.depth + 1,
-                numchild=0,
-                url_path=f"{parent.url_path}{slug}/",
-                content_type=ContentType.objects.get_for_model(model),
-                locale_id=parent.locale_id,
-                live=True,
-                has_unpublished_changes=False,
-                first_published_at=now,
-                last_published_at=now,
-                checklist_item=item,
-                department=department,
-                publication_date=now.date(),
-            )
-        )
-    # Page rows first (bulk_create gives their ids), then each child table's rows.
-    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
-    pages = Page.objects.bulk_create(
-        [Page(**{f.attname: getattr(entry, f.attname) for f in page_fields}) for entry in entries]
-    )
-    for entry, page in zip(entries, pages, strict=True):
-        for field in entry._meta.concrete_fields:
-            if field.primary_key or (field.one_to_one and field.remote_field.parent_link):
-                setattr(entry, field.attname, page.pk)
-    # Django's bulk_create() refuses multi-table inheritance; its per-table INSERT does not.
-    tables = [DisclosureEntryPage, *{type(entry) for entry in entries}]
-    for model in tables:
-        rows = [entry for entry in entries if isinstance(entry, model)]
-        fields = model._meta.local_concrete_fields
-        for start in range(0, len(rows), 200):
-            model._base_manager._insert(rows[start : start + 200], fields=fields)
-    for parent in parents.values():
-        added = sum(1 for entry in entries if entry.path.startswith(parent.path))
-        Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + added)
-    EntryReview.objects.bulk_create(
-        EntryReview(page_id=entry.pk, state=ReviewState.PUBLISHED, published_at=now)
-        for entry in entries
-    )
-    return entries
 
 
 def count_catalogue_queries(client):

@@ -8,9 +8,7 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,7 +16,7 @@ from wagtail.models import Page
 
 from tests.utils import (
     build_once,
-    category_page,
+    bulk_entries,
     fresh,
     grant,
     make_department,
@@ -44,7 +42,6 @@ from wagtail_disclosure.models import (
     DisclosureRequest,
     EntryReview,
     RequestState,
-    entry_page_type_for,
 )
 from wagtail_disclosure.models.requests import ApplicantType
 from wagtail_disclosure.models.review import ReviewState
@@ -432,76 +429,6 @@ def test_every_table_downloads_as_csv_and_xlsx(world, client):
 # -- query count ------------------------------------------------------------------------
 
 
-def bulk_entries(section, count, department, in_review_every=10):
-    """Insert ``count`` live entries over every item, in bulk (as tests/test_catalogue.py
-    does: tree columns as treebeard computes them, one INSERT per table), and their review
-    rows: every ``in_review_every``-th with a revision in review, 成文日期 long past."""
-    items = list(ChecklistItem.objects.for_checklist(section.checklist).select_related("category"))
-    parents = {item.category.key: category_page(section, item.category.key) for item in items}
-    last_steps = {}
-    for key, parent in parents.items():
-        last = parent.get_last_child()
-        last_steps[key] = Page._str2int(last.path[-Page.steplen :]) if last else 0
-    now = timezone.now()
-    long_ago = now.date() - datetime.timedelta(days=200)
-    existing = DisclosureEntryPage.objects.count()
-    entries = []
-    for n in range(existing, existing + count):
-        item = items[n % len(items)]
-        key = item.category.key
-        parent = parents[key]
-        model = entry_page_type_for(key)
-        last_steps[key] += 1
-        title, slug = f"批量条目 {n}", f"bulk-{n}"
-        entries.append(
-            model(
-                title=title,
-                draft_title=title,
-                slug=slug,
-                path=Page._get_path(parent.path, parent.depth + 1, last_steps[key]),
-                depth=parent.depth + 1,
-                numchild=0,
-                url_path=f"{parent.url_path}{slug}/",
-                content_type=ContentType.objects.get_for_model(model),
-                locale_id=parent.locale_id,
-                live=True,
-                has_unpublished_changes=False,
-                first_published_at=now,
-                last_published_at=now,
-                checklist_item=item,
-                department=department,
-                document_date=long_ago + datetime.timedelta(days=n % 150),
-                publication_date=now.date() - datetime.timedelta(days=n % 330),
-            )
-        )
-    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
-    pages = Page.objects.bulk_create(
-        [Page(**{f.attname: getattr(entry, f.attname) for f in page_fields}) for entry in entries]
-    )
-    for entry, page in zip(entries, pages, strict=True):
-        for field in entry._meta.concrete_fields:
-            if field.primary_key or (field.one_to_one and field.remote_field.parent_link):
-                setattr(entry, field.attname, page.pk)
-    for model in [DisclosureEntryPage, *{type(entry) for entry in entries}]:
-        rows = [entry for entry in entries if isinstance(entry, model)]
-        fields = model._meta.local_concrete_fields
-        for start in range(0, len(rows), 200):
-            model._base_manager._insert(rows[start : start + 200], fields=fields)
-    for parent in parents.values():
-        added = sum(1 for entry in entries if entry.path.startswith(parent.path))
-        Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + added)
-    EntryReview.objects.bulk_create(
-        EntryReview(
-            page_id=entry.pk,
-            state=ReviewState.SUBMITTED if index % in_review_every == 0 else ReviewState.PUBLISHED,
-            published_at=now,
-            submitted_at=now,
-        )
-        for index, entry in enumerate(entries)
-    )
-    return entries
-
-
 def count_queries(function):
     with CaptureQueriesContext(connection) as queries:
         function()
@@ -531,9 +458,20 @@ def test_the_panel_and_the_report_cost_at_most_20_queries(world, client):
     case(RequestState.ROUTED, (today - datetime.timedelta(days=90)).isoformat(), world.jwc)
     case(RequestState.IN_HAND, today.isoformat(), world.zsb)
     client.get(URL)  # warm per-process caches (content types, site root paths)
+    long_ago = today - datetime.timedelta(days=200)
+
+    def dates(n):  # 成文日期 long past, 发布日期 over the last eleven months
+        return (
+            long_ago + datetime.timedelta(days=n % 150),
+            today - datetime.timedelta(days=n % 330),
+        )
+
+    def review_state(index):  # every tenth with a version in review
+        return ReviewState.SUBMITTED if index % 10 == 0 else ReviewState.PUBLISHED
+
     counts = {}
     for size, add in ((50, 50), (5000, 4950)):
-        bulk_entries(world.section, add, world.jwc)
+        bulk_entries(world.section, add, world.jwc, dates=dates, review_state=review_state)
         assert DisclosureEntryPage.objects.current().count() == size
         assert EntryReview.objects.filter(state=ReviewState.SUBMITTED).count() == size // 10
         counts[size] = {"panel": count_queries(panel)}

@@ -13,6 +13,7 @@ from wagtail_disclosure.models import (
     ChecklistItem,
     Department,
     DisclosureCategoryPage,
+    DisclosureEntryPage,
     DisclosureIndexPage,
     entry_page_type_for,
 )
@@ -210,3 +211,92 @@ def fresh(built):
     if not built.is_open:
         return built.build()
     return copy.deepcopy(built.value)
+
+
+def bulk_entries(section, count, department=None, *, dates=None, review_state=None):
+    """Insert ``count`` live entries, spread over every checklist item, in bulk.
+
+    Saving thousands of pages one at a time through Wagtail (tree position, revisions,
+    search and reference index, review row) takes minutes, and the tests that use this
+    only read their rows. So the rows are written as Wagtail leaves them for a published
+    entry: the tree columns (``path``, ``depth``, ``numchild``, ``url_path``) computed as
+    treebeard does, one INSERT per table of each page type (``Page``,
+    ``DisclosureEntryPage``, the type's own) and a review row. The callers assert that
+    the pages are public and the tree consistent.
+
+    ``dates(n)`` gives the ``(成文日期, 发布日期)`` of the n-th entry (default: today, today);
+    ``review_state(i)`` the state of the i-th entry's review (default: published).
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F
+    from django.utils import timezone
+
+    from wagtail_disclosure.models import EntryReview, ReviewState
+
+    items = list(ChecklistItem.objects.for_checklist(section.checklist).select_related("category"))
+    parents = {item.category.key: category_page(section, item.category.key) for item in items}
+    last_steps = {}
+    for key, parent in parents.items():
+        last = parent.get_last_child()
+        last_steps[key] = Page._str2int(last.path[-Page.steplen :]) if last else 0
+    department = department or make_department()
+    now = timezone.now()
+    existing = DisclosureEntryPage.objects.count()
+    entries = []
+    for n in range(existing, existing + count):
+        item = items[n % len(items)]
+        key = item.category.key
+        parent = parents[key]
+        model = entry_page_type_for(key)
+        last_steps[key] += 1
+        title, slug = f"批量条目 {n}", f"bulk-{n}"
+        made, published = dates(n) if dates else (now.date(), now.date())
+        entries.append(
+            model(
+                title=title,
+                draft_title=title,
+                slug=slug,
+                path=Page._get_path(parent.path, parent.depth + 1, last_steps[key]),
+                depth=parent.depth + 1,
+                numchild=0,
+                url_path=f"{parent.url_path}{slug}/",
+                content_type=ContentType.objects.get_for_model(model),
+                locale_id=parent.locale_id,
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=now,
+                last_published_at=now,
+                checklist_item=item,
+                department=department,
+                document_date=made,
+                publication_date=published,
+            )
+        )
+    # Page rows first (bulk_create gives their ids), then each child table's rows.
+    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
+    pages = Page.objects.bulk_create(
+        [Page(**{f.attname: getattr(entry, f.attname) for f in page_fields}) for entry in entries]
+    )
+    for entry, page in zip(entries, pages, strict=True):
+        for field in entry._meta.concrete_fields:
+            if field.primary_key or (field.one_to_one and field.remote_field.parent_link):
+                setattr(entry, field.attname, page.pk)
+    # Django's bulk_create() refuses multi-table inheritance; its per-table INSERT does not.
+    for model in [DisclosureEntryPage, *{type(entry) for entry in entries}]:
+        rows = [entry for entry in entries if isinstance(entry, model)]
+        fields = model._meta.local_concrete_fields
+        for start in range(0, len(rows), 200):
+            model._base_manager._insert(rows[start : start + 200], fields=fields)
+    for parent in parents.values():
+        added = sum(1 for entry in entries if entry.path.startswith(parent.path))
+        Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + added)
+    EntryReview.objects.bulk_create(
+        EntryReview(
+            page_id=entry.pk,
+            state=review_state(index) if review_state else ReviewState.PUBLISHED,
+            published_at=now,
+            submitted_at=now,
+        )
+        for index, entry in enumerate(entries)
+    )
+    return entries
