@@ -115,3 +115,20 @@ def install_handlers(api):
     api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Exception, server_error)
+
+
+def page_or_404(items, number, page_size):
+    """``(page, paginator)`` of ``items``; a page past the last one is a 404 that says
+    how many there are."""
+    from django.core.paginator import EmptyPage, Paginator
+
+    paginator = Paginator(items, page_size)
+    try:
+        return paginator.page(number), paginator
+    except EmptyPage as exc:
+        raise ApiError(
+            404,
+            "not_found",
+            _("Page %(page)s does not exist; there are %(pages)s.")
+            % {"page": number, "pages": paginator.num_pages},
+        ) from exc

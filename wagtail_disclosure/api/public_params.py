@@ -7,7 +7,6 @@ use. The endpoints are in :mod:`.public`.
 
 from typing import Literal
 
-from django.core.paginator import EmptyPage, Paginator
 from django.utils.translation import gettext as _
 from ninja import Query
 from wagtail.models import Site
@@ -17,7 +16,7 @@ from ..dates import year_range_error
 from ..models import ChecklistCategory, ChecklistItem, Department, DisclosureIndexPage
 from ..models.choices import Validity
 from ..search.query import SORTS, Filters
-from .errors import ApiError
+from .errors import ApiError, page_or_404
 
 #: Largest database id a parameter may carry (BigAutoField).
 MAX_ID = 2**63 - 1
@@ -153,16 +152,7 @@ def page_size_of(page_size):
 
 def paginate(request, items, page, page_size):
     """(page object, paginator, next URL, previous URL); 404 past the last page."""
-    paginator = Paginator(items, page_size_of(page_size))
-    try:
-        page_obj = paginator.page(page)
-    except EmptyPage as exc:
-        raise ApiError(
-            404,
-            "not_found",
-            _("Page %(page)s does not exist; there are %(pages)s.")
-            % {"page": page, "pages": paginator.num_pages},
-        ) from exc
+    page_obj, paginator = page_or_404(items, page, page_size_of(page_size))
 
     def link(number):
         params = request.GET.copy()

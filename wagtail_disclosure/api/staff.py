@@ -11,7 +11,6 @@ documents the endpoints.
 import functools
 from typing import Annotated
 
-from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,7 +30,7 @@ from ..workflow.services import (
     take_transition,
 )
 from .auth import staff_auth
-from .errors import ApiError, ErrorOut
+from .errors import ApiError, ErrorOut, page_or_404
 from .staff_schemas import (
     MAX_ID,
     DeadlineOut,
@@ -243,16 +242,7 @@ def queue(request, filters: Query[QueueFilters]):
         reviews = reviews.oldest_first()
     else:
         reviews = by_deadline(WORKFLOW, reviews, descending=filters.order == "-deadline")
-    paginator = Paginator(reviews, filters.page_size)
-    try:
-        page_obj = paginator.page(filters.page)
-    except EmptyPage as exc:
-        raise ApiError(
-            404,
-            "not_found",
-            _("Page %(page)s does not exist; there are %(pages)s.")
-            % {"page": filters.page, "pages": paginator.num_pages},
-        ) from exc
+    page_obj, paginator = page_or_404(reviews, filters.page, filters.page_size)
     rows = attach_deadlines(WORKFLOW, page_obj.object_list)
     results = []
     for review in rows:

@@ -12,7 +12,6 @@ and to the staff of the department the case is routed to. Transitions go through
 
 from typing import Annotated
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from ..workflow.engine import step_label
 from ..workflow.services import TransitionError, take_transition
 from ..working_days import WorkingDayCalendar
 from .auth import staff_auth
-from .errors import ApiError
+from .errors import ApiError, page_or_404
 from .staff import (
     TRANSITION_ERROR_STATUS,
     department_out,
@@ -198,16 +197,7 @@ def request_list(request, filters: Query[RequestFilters]):
         cases = cases.filter(state=filters.state)
     if filters.department is not None:
         cases = cases.filter(department_id=filters.department)
-    paginator = Paginator(cases, filters.page_size)
-    try:
-        page_obj = paginator.page(filters.page)
-    except EmptyPage as exc:
-        raise ApiError(
-            404,
-            "not_found",
-            _("Page %(page)s does not exist; there are %(pages)s.")
-            % {"page": filters.page, "pages": paginator.num_pages},
-        ) from exc
+    page_obj, paginator = page_or_404(cases, filters.page, filters.page_size)
     calendar = WorkingDayCalendar()
     return {
         "count": paginator.count,
