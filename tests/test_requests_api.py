@@ -246,3 +246,10 @@ def test_letters_of_a_case_as_text_and_docx(client, world):
     other = world["other"]
     assert get(client, other, f"/{case.pk}/letters").status_code == 404
     assert get(client, other, f"/{case.pk}/letters/{letter.pk}/docx").status_code == 404
+
+
+def test_a_page_past_the_last_is_404_with_the_number_of_pages(client, world):
+    response = get(client, world["office"], page=99)
+    assert error_code(response, 404) == "not_found"
+    message = response.json()["error"]["message"]
+    assert "99" in message and ("there are 1" in message or "共 1 页" in message)
