@@ -616,10 +616,12 @@ def check_staff_listings(ctx, username):
 
     def listing(name, url, present=(), may_refuse=False):
         """``may_refuse``: Wagtail may send people without its own permission for the
-        screen back to the dashboard (302); then there is nothing to see."""
+        screen back to the dashboard (302), or the screen refuse them (403); then there is
+        nothing to see."""
         cell = ctx.cell(f"{username}: {name}")
         response = client.get(cell, url)
-        if may_refuse and response is not None and response.status_code == 302:
+        if may_refuse and response is not None and response.status_code in (302, 403):
+            scan(cell, response, forbidden, kind=MISMATCH, where=f"{name}'s refusal shows")
             return response
         if expect_status(cell, response, (200,)):
             scan(cell, response, forbidden, kind=MISMATCH, where=f"{name} shows other departments'")
@@ -669,6 +671,13 @@ def check_staff_listings(ctx, username):
     listing("workflow tasks report", admin["workflow_tasks"], may_refuse=True)
     listing("review queue", admin["review_queue"], may_refuse=True)
     listing("my entries", admin["my_entries"], may_refuse=True)
+    # The compliance dashboard: entries past their clock and reviews pending name entries
+    # in review; only the person's departments' rows (as pages and as CSV).
+    for table in ("items", "overdue", "reviews", "requests"):
+        url = f"{admin['compliance']}?table={table}"
+        listing(f"compliance dashboard, {table}", url, may_refuse=True)
+        listing(f"compliance dashboard, {table} as CSV", f"{url}&export=csv", may_refuse=True)
+    listing("import screen", admin["imports"], may_refuse=True)
     for key in ("draft", "submitted", "published", "newdraft", "withdrawn", "alias"):
         entry = ctx.entries[key]
         visible = entry["department"] in seen

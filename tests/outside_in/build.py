@@ -469,6 +469,8 @@ class Builder:
                 ),
                 "review_queue": reverse("wagtail_disclosure:review_queue"),
                 "my_entries": reverse("wagtail_disclosure:my_entries"),
+                "compliance": reverse("disclosure_compliance:index"),
+                "imports": reverse("wagtail_disclosure:imports"),
                 "record": reverse("wagtail_disclosure:review_record", args=[0]).replace(
                     "/0/", "/{id}/"
                 ),
