@@ -47,10 +47,13 @@ def _request_url(row):
 
 
 class Table:
-    """One table of the report: its columns on screen and in the download."""
+    """One table of the report: its columns on screen and in the download. The download
+    has the columns' fields and labels unless ``export`` lists ``(field, heading)``."""
 
-    def __init__(self, key, label, columns, export, rows):
+    def __init__(self, key, label, columns, rows, export=None):
         self.key, self.label, self.columns, self.rows = key, label, columns, rows
+        if export is None:
+            export = [(column.accessor, column.label) for column in columns]
         self.list_export = [name for name, _heading in export]
         self.export_headings = dict(export)
 
@@ -78,7 +81,9 @@ TABLES = {
                 Column("latest", label=_("Last published"), accessor="latest", classname=NOWRAP),
                 Column("note", label=_("Note"), accessor="note"),
             ],
-            [
+            lambda view: view.report.items,
+            # The download also gives the number of public entries.
+            export=[
                 ("code", _("No.")),
                 ("category_title", _("Category")),
                 ("title", _("Item")),
@@ -89,7 +94,6 @@ TABLES = {
                 ("entry_count", _("Public entries")),
                 ("note", _("Note")),
             ],
-            lambda view: view.report.items,
         ),
         Table(
             "overdue",
@@ -103,15 +107,6 @@ TABLES = {
                 Column("due_date", label=_("Due"), accessor="due_date"),
                 Column("days_late", label=_("Working days late"), accessor="days_late"),
             ],
-            [
-                ("title", _("Title")),
-                ("department_name", _("Department")),
-                ("item", _("Checklist item")),
-                ("state_label", _("State")),
-                ("document_date", _("Date of making")),
-                ("due_date", _("Due")),
-                ("days_late", _("Working days late")),
-            ],
             lambda view: view.report.reviews.overdue,
         ),
         Table(
@@ -123,13 +118,6 @@ TABLES = {
                 Column("total", label=_("Pending"), accessor="total"),
                 Column("overdue", label=_("Overdue"), accessor="overdue"),
                 Column("due_soon", label=_("Due soon"), accessor="due_soon"),
-            ],
-            [
-                ("department_name", _("Department")),
-                ("state_label", _("Step")),
-                ("total", _("Pending")),
-                ("overdue", _("Overdue")),
-                ("due_soon", _("Due soon")),
             ],
             lambda view: view.report.reviews.pending,
         ),
@@ -149,7 +137,9 @@ TABLES = {
                 Column("deadline", label=_("Deadline"), accessor="state_label"),
                 Column("days", label=_("Working days"), accessor="days"),
             ],
-            [
+            lambda view: view.report.requests,
+            # The download says what the signed number of days means.
+            export=[
                 ("tracking_number", _("Tracking number")),
                 ("received_on", _("Received on")),
                 ("department_name", _("Department")),
@@ -157,7 +147,6 @@ TABLES = {
                 ("state_label", _("Deadline")),
                 ("days", _("Working days left or late")),
             ],
-            lambda view: view.report.requests,
         ),
     ]
 }
