@@ -264,6 +264,11 @@ def queue(request, filters: Query[QueueFilters]):
                 "admin_url": admin_url(page.pk),
             }
         )
+    return listing_out(request, filters, paginator, page_obj, results)
+
+
+def listing_out(request, filters, paginator, page_obj, results):
+    """A page of a staff listing: counts, links to the next and previous pages, results."""
     return {
         "count": paginator.count,
         "num_pages": paginator.num_pages,

@@ -31,7 +31,7 @@ from .errors import ApiError, page_or_404
 from .staff import (
     TRANSITION_ERROR_STATUS,
     department_out,
-    page_link,
+    listing_out,
     private_no_store,
     responses,
     transition_api_error,
@@ -199,17 +199,8 @@ def request_list(request, filters: Query[RequestFilters]):
         cases = cases.filter(department_id=filters.department)
     page_obj, paginator = page_or_404(cases, filters.page, filters.page_size)
     calendar = WorkingDayCalendar()
-    return {
-        "count": paginator.count,
-        "num_pages": paginator.num_pages,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "next": page_link(request, page_obj.next_page_number()) if page_obj.has_next() else None,
-        "previous": page_link(request, page_obj.previous_page_number())
-        if page_obj.has_previous()
-        else None,
-        "results": [item_out(case, user, calendar) for case in page_obj.object_list],
-    }
+    results = [item_out(case, user, calendar) for case in page_obj.object_list]
+    return listing_out(request, filters, paginator, page_obj, results)
 
 
 @router.get(
