@@ -32,6 +32,7 @@ from wagtail_disclosure.models import (
     ChecklistItem,
     DisclosureAttachment,
     EntryReview,
+    PublicChange,
     ReleaseChannel,
 )
 from wagtail_disclosure.workflow import take_transition
@@ -648,6 +649,7 @@ def a_second_later(state):
         state_changed_at=F("state_changed_at") - back
     )
     ModelLogEntry.objects.update(timestamp=F("timestamp") - back)
+    PublicChange.objects.update(at=F("at") - back)
     after = state()
     assert after[1] != before[1], "a timestamp of the API's state was not moved back"
     return after

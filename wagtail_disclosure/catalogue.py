@@ -7,8 +7,10 @@ of every item, and the category pages. Reports and the API build on the same fun
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Window
+from django.db import connections
+from django.db.models import Count, F, Func, Max, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -56,6 +58,13 @@ class CatalogueItem:
         return ItemStatus.labels[self.status]
 
     @property
+    def last_updated_local(self):
+        """``last_updated`` in the current time zone, as the ``date`` filter shows it."""
+        if self.last_updated is None:
+            return None
+        return timezone.localtime(self.last_updated)
+
+    @property
     def update_rule_text(self):
         """When the item must be (re)published, in words: "Within 20 working days of …"."""
         item = self.item
@@ -85,6 +94,8 @@ class CatalogueCategory:
     category: ChecklistCategory
     page: DisclosureCategoryPage = None
     items: list = field(default_factory=list)
+    #: The category page's URL, when built for a request.
+    url: str = None
 
     @property
     def published_count(self):
@@ -96,27 +107,120 @@ def public_entries(section):
     return DisclosureEntryPage.objects.descendant_of(section).current()
 
 
-def latest_entries_by_item(entries, per_item):
-    """The ``per_item`` latest entries of every checklist item, in one query."""
-    ranked = (
-        entries.select_related("department")
-        .annotate(
+#: What a listing of latest entries shows of each (a link, the title, the date, the
+#: department): the rest of the page and entry rows is not read.
+LATEST_ENTRY_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "content_type_id",
+    "live",
+    "checklist_item_id",
+    "publication_date",
+    "index_number",
+    "department__name",
+    "department__short_code",
+)
+
+
+@dataclass(slots=True)
+class LatestEntry:
+    """An entry as a listing of latest entries on a public page shows it: no page object
+    is built (a catalogue lists up to 150 of them)."""
+
+    pk: int
+    title: str
+    url: str
+    publication_date: object
+    index_number: str
+    department: str
+
+
+#: The order of "latest": by publication date, then the later created first. Both are
+#: columns of the entry table, so the ``disclosure_entry_item_latest`` index gives it.
+LATEST_ORDER = (
+    F("publication_date").desc(nulls_last=True),
+    F("pk").desc(),
+)
+
+
+def _ranked(entries, per_item):
+    return (
+        entries.annotate(
             item_rank=Window(
                 RowNumber(),
                 partition_by=[F("checklist_item_id")],
-                order_by=[
-                    F("publication_date").desc(nulls_last=True),
-                    F("first_published_at").desc(nulls_last=True),
-                    F("pk").desc(),
-                ],
+                order_by=list(LATEST_ORDER),
             )
         )
         .filter(item_rank__lte=per_item)
         .order_by("checklist_item_id", "item_rank")
     )
+
+
+def _latest_by_index(entries, per_item):
+    """On PostgreSQL: the latest entries of every item as one array subquery per item,
+    each read from the ``disclosure_entry_item_latest`` index and stopped after
+    ``per_item`` rows (the cost does not grow with the number of entries); the rows are
+    then read by primary key. ``None`` elsewhere: the window query ranks every entry,
+    which is fine at SQLite's scale."""
+    if connections[entries.db].vendor != "postgresql":
+        return None
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    latest = (
+        entries.filter(checklist_item_id=OuterRef("pk"))
+        .order_by(*LATEST_ORDER)
+        .values("pk")[:per_item]
+    )
+    ids = (
+        ChecklistItem.objects.order_by()
+        .annotate(latest=ArraySubquery(latest))
+        .annotate(entry_id=Func(F("latest"), function="unnest"))
+        .values("entry_id")
+    )
+    return DisclosureEntryPage.objects.filter(pk__in=Subquery(ids)).order_by(
+        "checklist_item_id", *LATEST_ORDER
+    )
+
+
+def _latest(entries, per_item):
+    by_index = _latest_by_index(entries, per_item)
+    return by_index if by_index is not None else _ranked(entries, per_item)
+
+
+def latest_entries_by_item(entries, per_item):
+    """The ``per_item`` latest entries of every checklist item, in one query."""
+    ranked = _latest(entries, per_item).select_related("department").only(*LATEST_ENTRY_FIELDS)
     grouped = {}
     for entry in ranked:
         grouped.setdefault(entry.checklist_item_id, []).append(entry)
+    return grouped
+
+
+def latest_entry_links(entries, per_item, section, section_url):
+    """As :func:`latest_entries_by_item`, as ``LatestEntry`` rows linked from ``section_url``
+    (the URL of ``section``, below which they all are: an entry's URL is the section's
+    followed by the rest of its ``url_path``)."""
+    rows = _latest(entries, per_item).values_list(
+        "pk",
+        "title",
+        "url_path",
+        "publication_date",
+        "index_number",
+        "department__name",
+        "checklist_item_id",
+    )
+    prefix = len(section.url_path)
+    grouped = {}
+    for pk, title, url_path, date, index_number, department, item_id in rows:
+        url = section_url + url_path[prefix:] if section_url else None
+        grouped.setdefault(item_id, []).append(
+            LatestEntry(pk, title, url, date, index_number, department)
+        )
     return grouped
 
 
@@ -130,8 +234,12 @@ def item_statistics(entries):
     return {row["checklist_item_id"]: (row["count"], row["last"]) for row in rows}
 
 
-def build_catalogue(section, per_item=None):
-    """The catalogue of a ``DisclosureIndexPage``: a list of ``CatalogueCategory``."""
+def build_catalogue(section, per_item=None, request=None):
+    """The catalogue of a ``DisclosureIndexPage``: a list of ``CatalogueCategory``.
+
+    For a ``request`` (a page being served), the latest entries are ``LatestEntry`` rows
+    with their URLs and each category carries its page's URL; without one, they are entry
+    pages (the API and the annual report read more of them)."""
     if per_item is None:
         per_item = get_setting("CATALOGUE_LATEST_ENTRIES")
     checklist_id = section.checklist_id
@@ -148,12 +256,23 @@ def build_catalogue(section, per_item=None):
     )
     entries = public_entries(section)
     stats = item_statistics(entries)
-    latest = latest_entries_by_item(entries, per_item) if per_item else {}
     pages = {
         page.category_id: page
         for page in DisclosureCategoryPage.objects.child_of(section).live().public()
     }
-    return assemble(categories, items, stats, latest, pages)
+    if not per_item:
+        latest = {}
+    elif request is not None:
+        section_url = section.get_url(request)
+        latest = latest_entry_links(entries, per_item, section, section_url)
+    else:
+        latest = latest_entries_by_item(entries, per_item)
+    catalogue = assemble(categories, items, stats, latest, pages)
+    if request is not None:
+        for group in catalogue:
+            if group.page is not None:
+                group.url = section_url + group.page.url_path[len(section.url_path) :]
+    return catalogue
 
 
 def assemble(categories, items, stats, latest, pages):

@@ -96,6 +96,10 @@ DEFAULTS = {
     "SEARCH_EXTRACTED_TEXT_LIMIT": 500_000,
     # Attachments larger than this are not read for search.
     "SEARCH_EXTRACTION_MAX_BYTES": 50 * 1024 * 1024,
+    # Directory of jieba's prefix dictionary as a memory-mapped trie, shared by the workers
+    # (wagtail_disclosure.search.prefix_dictionary). None: a directory of the user's own in
+    # the temporary directory.
+    "SEARCH_DICTIONARY_DIR": None,
     # --- the public API (wagtail_disclosure.api, docs/api.md) ---
     # Entries per page of the API's entries list and search when the client asks for none.
     "API_PAGE_SIZE": 20,
@@ -111,6 +115,12 @@ DEFAULTS = {
     "PAGE_CACHE_MAX_AGE": 60,
     # The Vary header of those pages (with PublicPageCacheMiddleware); () sends none.
     "PAGE_CACHE_VARY": (),
+    # Seconds a public page is kept in Django's cache by PublicPageCacheMiddleware, keyed
+    # by the content state (a publication or an edit makes new keys). 0: not kept.
+    "PAGE_SERVER_CACHE_SECONDS": 3600,
+    # The Django cache (CACHES alias) of those pages: share it between app servers
+    # (Redis) in production. docs/performance.md#cacheable-pages.
+    "PAGE_SERVER_CACHE_ALIAS": "default",
     # Part of every page ETag: change it when a deployment changes the templates, so that
     # caches do not keep pages rendered by the old ones.
     "PAGE_CACHE_VERSION": "",

@@ -23,20 +23,23 @@ public, whatever the page: ``PublicPageCacheMiddleware`` checks that last.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
-from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import connections, router
-from django.db.models import DateTimeField, F, Func, IntegerField, Subquery
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
-from wagtail.models import ModelLogEntry, Page, PageViewRestriction
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
 
 from .conf import get_setting
 
@@ -48,88 +51,39 @@ STATE_ATTRIBUTE = "_disclosure_content_state"
 PUBLIC_ATTRIBUTE = "_disclosure_public_cache"
 
 
-def disclosure_page_models():
-    from .models import (
-        DisclosureCategoryPage,
-        DisclosureEntryPage,
-        DisclosureGuidePage,
-        DisclosureIndexPage,
-    )
-
-    return [DisclosureIndexPage, DisclosureCategoryPage, DisclosureGuidePage, DisclosureEntryPage]
-
-
 def catalogue_models():
     from .models import Checklist, ChecklistCategory, ChecklistItem, Department, ReleaseChannel
 
     return [Department, Checklist, ChecklistCategory, ChecklistItem, ReleaseChannel]
 
 
-class _Max(Func):
-    """``MAX(column)`` as a plain function: a scalar subquery, not a GROUP BY."""
+# --- the content state ----------------------------------------------------------------------
 
-    function = "MAX"
-
-
-class _Count(Func):
-    template = "COUNT(*)"
-
-    def __init__(self, **extra):
-        super().__init__(output_field=IntegerField(), **extra)
-
-
-def _scalar(queryset, expression):
-    return Subquery(queryset.order_by().annotate(_value=expression).values("_value")[:1])
-
-
-STATE_FIELDS = (
-    "pages_published",
-    "pages",
-    "pages_live",
-    "reviewed",
-    "departments",
-    "departments_last_id",
-    "edited",
-    "restrictions",
-    "restrictions_last_id",
-)
-#: The fields of the state that are timestamps.
-STATE_TIMES = ("pages_published", "reviewed", "edited")
-#: The state query's SQL and parameters, per database alias: built once per process (it
-#: names content type ids, so it is built again after a migrate or flush).
+#: How many of the latest changes the state is computed from: a change whose transaction
+#: commits after this many later changes have committed would go unseen (until the next
+#: change or the next day).
+STATE_WINDOW = 256
+STATE_FIELDS = ("changes", "change_sum", "last_change", "changed_at", "pages", "logged", "edited")
+#: The state query's SQL, per database alias (built once per process).
 _STATE_SQL = {}
 
 
-def _state_queryset():
-    from .models import Department, EntryReview
+def _state_sql(alias):
+    from .models import PublicChange
 
-    page_types = Page.objects.type(*disclosure_page_models())
-    logged_types = list(ContentType.objects.get_for_models(*catalogue_models()).values())
-    edits = ModelLogEntry.objects.filter(content_type__in=logged_types)
-    when = DateTimeField()
+    # Only quoted table and column names of our models go into the text; no input does.
+    quote = connections[alias].ops.quote_name
+
+    def latest_id(model):
+        return f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})"  # noqa: S608
+
+    pk, at = quote("id"), quote("at")
+    changes = quote(PublicChange._meta.db_table)
+    latest = ", ".join(latest_id(model) for model in (Page, PageLogEntry, ModelLogEntry))
+    recent = f"SELECT {pk}, {at} FROM {changes} ORDER BY {pk} DESC LIMIT {STATE_WINDOW}"  # noqa: S608
     return (
-        # Any single row serves as the anchor; the tree root always exists.
-        Page.objects.filter(depth=1)
-        .order_by()
-        .annotate(
-            pages_published=_scalar(page_types, _Max(F("last_published_at"), output_field=when)),
-            pages=_scalar(page_types, _Count()),
-            pages_live=_scalar(page_types.filter(live=True), _Count()),
-            reviewed=_scalar(
-                EntryReview.objects.all(), _Max(F("state_changed_at"), output_field=when)
-            ),
-            departments=_scalar(Department.objects.all(), _Count()),
-            departments_last_id=_scalar(
-                Department.objects.all(), _Max(F("pk"), output_field=IntegerField())
-            ),
-            edited=_scalar(edits, _Max(F("timestamp"), output_field=when)),
-            restrictions=_scalar(PageViewRestriction.objects.all(), _Count()),
-            restrictions_last_id=_scalar(
-                PageViewRestriction.objects.all(),
-                _Max(F("pk"), output_field=IntegerField()),
-            ),
-        )
-        .values(*STATE_FIELDS)[:1]
+        f"SELECT COUNT(*), COALESCE(SUM(recent.{pk}), 0), MAX(recent.{pk}), MAX(recent.{at}), "  # noqa: S608
+        f"{latest} FROM ({recent}) recent"
     )
 
 
@@ -143,52 +97,113 @@ def _as_datetime(value):
 
 
 def forget_state_query(**kwargs):
-    """``post_migrate`` receiver: content type ids may have changed."""
+    """``post_migrate`` receiver: table names may have changed."""
     _STATE_SQL.clear()
 
 
 def content_state():
-    """The state of everything the public pages and the public API show, in one query.
+    """The state of everything the public pages and the public API show, in one query that
+    reads a few index entries, however many entries the site holds:
 
-    * disclosure pages (sections, categories, guides, entries): the latest publication, and
-      how many exist and are live, so publishing, unpublishing and deleting change it;
-    * reviews: the latest state change, so withdrawing (withheld or not) changes it;
-    * departments and the checklist: how many departments there are, and the latest admin
-      edit of a department, checklist, category, item or release channel (Wagtail logs
-      every edit made in the admin);
-    * view restrictions, which change what is public.
-
-    The query's SQL is built once per process and database (building it is most of the
-    cost of a ``304``); every call runs it.
+    * the latest rows of ``PublicChange``: every change of what is public adds one, in its
+      own transaction (:func:`record_public_change`, called by the signal receivers of
+      :func:`connect_public_changes`: pages saved, published, unpublished, moved or
+      deleted; reviews; view restrictions; departments and the checklist; documents;
+      sites and settings). Their number, sum and latest id change whenever one more
+      commits, in whatever order transactions commit;
+    * as a safety net for writes that send no signal, the latest id of the pages and of
+      Wagtail's log entries (every admin action and every import logs one);
+    * the date, so that nothing kept shows yesterday's view of what is current.
     """
     alias = router.db_for_read(Page)
-    compiled = _STATE_SQL.get(alias)
-    if compiled is None:
-        compiled = _state_queryset().query.get_compiler(using=alias).as_sql()
-        _STATE_SQL[alias] = compiled
-    sql, params = compiled
+    sql = _STATE_SQL.get(alias)
+    if sql is None:
+        sql = _STATE_SQL[alias] = _state_sql(alias)
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql)
         row = cursor.fetchone()
     if row is None:
         return {}
     state = dict(zip(STATE_FIELDS, row, strict=True))
-    for name in STATE_TIMES:
-        state[name] = _as_datetime(state[name])
+    state["changed_at"] = _as_datetime(state["changed_at"])
+    # Pages say what is current today (validity, deadlines): a new day is a new state.
+    state["day"] = timezone.localdate().isoformat()
     return state
 
 
+def record_public_change(reason=""):
+    """Add a ``PublicChange`` row in the current transaction (so the new state shows once
+    it commits); now and then prune the rows the state no longer reads."""
+    from .models import PublicChange
+
+    change = PublicChange.objects.create(reason=str(reason)[:100])
+    if change.pk % 100 == 0:
+        PublicChange.objects.filter(pk__lte=change.pk - PublicChange.KEEP).delete()
+    return change
+
+
+def _public_content_models():
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.images.models import AbstractImage
+    from wagtail.models import CollectionViewRestriction, Locale, Site
+
+    from .models import EntryReview
+
+    return (
+        Page,
+        EntryReview,
+        PageViewRestriction,
+        CollectionViewRestriction,
+        Site,
+        Locale,
+        AbstractDocument,
+        AbstractImage,
+        BaseSiteSetting,
+        BaseGenericSetting,
+        *catalogue_models(),
+    )
+
+
+_PUBLIC_CONTENT = []
+
+
+def is_public_content(instance):
+    """Whether a save or delete of ``instance`` may change a public page or API answer."""
+    if not _PUBLIC_CONTENT:
+        _PUBLIC_CONTENT.append(_public_content_models())
+    return isinstance(instance, _PUBLIC_CONTENT[0])
+
+
+def content_saved_or_deleted(sender, instance, **kwargs):
+    """``post_save`` / ``post_delete`` receiver (any model): records a public change when
+    ``instance`` is public content. A tag rename changes the entries that show it too."""
+    if is_public_content(instance) or sender._meta.label_lower == "taggit.tag":
+        record_public_change(f"{sender._meta.label_lower} {instance.pk}")
+
+
+def page_changed(sender, instance=None, **kwargs):
+    """``page_published`` / ``page_unpublished`` / ``post_page_move`` receiver."""
+    page = instance if instance is not None else kwargs.get("page")
+    record_public_change(f"page {getattr(page, 'pk', '')}")
+
+
+def connect_public_changes():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(content_saved_or_deleted, dispatch_uid="wagtail_disclosure_change_saved")
+    post_delete.connect(content_saved_or_deleted, dispatch_uid="wagtail_disclosure_change_deleted")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(page_changed, dispatch_uid=f"wagtail_disclosure_change_{id(signal)}")
+
+
 def last_modified_of(state):
-    """The latest of the state's timestamps (an aware datetime), or None."""
-    stamps = [
-        value
-        for key in ("pages_published", "reviewed", "edited")
-        if isinstance(value := state.get(key), datetime.datetime)
-    ]
-    if not stamps:
+    """The time of the latest public change (an aware datetime), or None."""
+    value = state.get("changed_at")
+    if not isinstance(value, datetime.datetime):
         return None
-    stamps = [s if timezone.is_aware(s) else timezone.make_aware(s, datetime.UTC) for s in stamps]
-    return max(stamps)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
 def request_state(request):
@@ -228,18 +243,26 @@ def url_decides_language(request):
     return used
 
 
+def _private_cookies():
+    """Cookies that make a page personal: the session, and Django's messages cookie (a
+    message waiting to be shown, e.g. after a form was sent)."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    return (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+
 def may_share(request):
     """Whether the answer to ``request`` is the same for everyone who could send it."""
     return (
         request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not any(name in request.COOKIES for name in _private_cookies())
         and url_decides_language(request)
     )
 
 
 def _restricted(page, state):
-    """Whether a view restriction applies to ``page`` (only asked when any exists)."""
-    return bool(state.get("restrictions")) and page.get_view_restrictions().exists()
+    """Whether a view restriction applies to ``page``."""
+    return page.get_view_restrictions().exists()
 
 
 def mark_public(response, etag, last_modified):
@@ -307,6 +330,125 @@ def catalogue_cache_key(page, request):
     if not get_setting("CATALOGUE_CACHE_SECONDS") or getattr(request, "is_preview", False):
         return None
     return state_etag(request, request_state(request), page.pk, request.get_host())
+
+
+# --- the server's page cache (PublicPageCacheMiddleware) -----------------------------------
+#
+# A response marked public is also kept in Django's cache, under a key made of the host,
+# the full path, the Vary headers' values and the content state: the next request for the
+# same URL, from anyone who may share it, is answered from there (or ``304``) by the
+# middleware before Wagtail routes it, at the cost of the state query. A publication, a
+# withdrawal, a catalogue edit or a new day makes a new state, hence new keys: nothing is
+# purged, stale copies expire (``WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS``).
+
+#: Paths answered with a public page lately, per host (only a hint: without it the state
+#: query is not run for URLs that are never public, e.g. the API or documents).
+_PUBLIC_PATHS = OrderedDict()
+_PUBLIC_PATHS_MAX = 5000
+_PUBLIC_PATHS_LOCK = threading.Lock()
+#: Headers of a stored response that are replayed (Set-Cookie never is: such a response is
+#: not public).
+_STORED_HEADERS_SKIP = frozenset({"set-cookie", "date"})
+
+
+def _server_cache():
+    seconds = get_setting("PAGE_SERVER_CACHE_SECONDS")
+    if not seconds:
+        return None, 0
+    return caches[get_setting("PAGE_SERVER_CACHE_ALIAS")], int(seconds)
+
+
+def _path_hint(request):
+    try:
+        return (request.get_host(), request.get_full_path())
+    except Exception:  # DisallowedHost: Django answers it, not the cache
+        return None
+
+
+def server_cache_key(request, state):
+    """The key of ``request``'s page in the server cache for ``state``."""
+    vary = [request.headers.get(name, "") for name in get_setting("PAGE_CACHE_VARY") or ()]
+    fingerprint = "|".join(
+        [
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            str(get_setting("PAGE_CACHE_VERSION") or ""),
+            *vary,
+            *(f"{key}={state[key]}" for key in sorted(state)),
+        ]
+    )
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+    return f"wagtail_disclosure.page:{digest}"
+
+
+def cached_page_response(request):
+    """The stored answer to ``request`` (``304`` when its validators match), or ``None``.
+
+    Runs the state query only for a GET that may be shared, to a URL that was answered with
+    a public page lately in this process."""
+    cache, _seconds = _server_cache()
+    if cache is None or request.method != "GET" or not may_share(request):
+        return None
+    hint = _path_hint(request)
+    if hint is None or hint not in _PUBLIC_PATHS:
+        return None
+    stored = cache.get(server_cache_key(request, request_state(request)))
+    if stored is None:
+        return None
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    setattr(response, PUBLIC_ATTRIBUTE, True)
+    last_modified = response.get("Last-Modified")
+    not_modified = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=_timestamp(last_modified) if last_modified else None,
+        response=response,
+    )
+    if not_modified is not None and not_modified is not response:
+        setattr(not_modified, PUBLIC_ATTRIBUTE, not_modified.status_code == 304)
+        return not_modified
+    return response
+
+
+def _timestamp(http_date_value):
+    from django.utils.http import parse_http_date_safe
+
+    return parse_http_date_safe(http_date_value)
+
+
+def store_page_response(request, response):
+    """Keep ``response`` (a public ``200`` to a GET, already finished) in the server cache."""
+    cache, seconds = _server_cache()
+    if (
+        cache is None
+        or request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or not getattr(response, PUBLIC_ATTRIBUTE, False)
+        or response.cookies
+    ):
+        return
+    state = getattr(request, STATE_ATTRIBUTE, None)
+    hint = _path_hint(request)
+    if state is None or hint is None:
+        return
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in _STORED_HEADERS_SKIP
+    ]
+    cache.set(
+        server_cache_key(request, state), (response.status_code, headers, response.content), seconds
+    )
+    with _PUBLIC_PATHS_LOCK:
+        _PUBLIC_PATHS[hint] = True
+        _PUBLIC_PATHS.move_to_end(hint)
+        while len(_PUBLIC_PATHS) > _PUBLIC_PATHS_MAX:
+            _PUBLIC_PATHS.popitem(last=False)
 
 
 # --- purging a front-end cache (wagtail.contrib.frontend_cache) ---------------------------

@@ -49,7 +49,7 @@ def connect():
     from django.apps import apps
 
     from .documents import rebuild_after_migrate, record_revision_references
-    from .public_cache import forget_state_query
+    from .public_cache import connect_public_changes, forget_state_query
 
     for model in entry_models(apps):
         post_save.connect(
@@ -75,6 +75,8 @@ def connect():
     # Any app's migrate or a test flush may give content types new ids (the cached SQL
     # of the public pages' content state names them).
     post_migrate.connect(forget_state_query, dispatch_uid="wagtail_disclosure_state_sql")
+    # Every change of what is public adds a row the content state is read from.
+    connect_public_changes()
     pre_save.connect(
         freeze_annual_report_figures,
         sender=Revision,

@@ -1,4 +1,5 @@
 from .annual_report import AnnualReportPage, ReportFigure
+from .cacheable import PublicChange
 from .calendar import WorkingDayOverride
 from .checklist import (
     Checklist,
@@ -59,6 +60,7 @@ from .site_settings import DisclosureSiteSettings
 from .tokens import ApiToken
 
 __all__ = [
+    "PublicChange",
     "ImportRun",
     "ImportRunState",
     "ImportedEntry",

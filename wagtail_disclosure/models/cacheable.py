@@ -1,6 +1,9 @@
 """Public pages that shared caches may keep (``wagtail_disclosure.public_cache``)."""
 
+from django.db import models
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 
 class CacheablePageMixin:
@@ -13,3 +16,23 @@ class CacheablePageMixin:
 
     def serve(self, request, *args, **kwargs):
         return import_string(self.cache_function)(self, request, super().serve, *args, **kwargs)
+
+
+class PublicChange(models.Model):
+    """One change of what the public pages show (a publication, a withdrawal, an edit of a
+    department, a view restriction, ...), written in the changing transaction by the
+    signal receivers of ``wagtail_disclosure.public_cache``. The content state is read
+    from the latest rows: a new row, once committed, is a new state. Old rows are pruned;
+    the table never holds more than about ``PublicChange.KEEP`` rows."""
+
+    KEEP = 1000
+
+    at = models.DateTimeField(_("changed at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("public change")
+        verbose_name_plural = _("public changes")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.reason}"

@@ -106,7 +106,7 @@ class DisclosureIndexPage(CacheablePageMixin, RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         key = import_string(self.catalogue_cache_key_function)(self, request)
-        build = partial(import_string(self.catalogue_function), self)
+        build = partial(import_string(self.catalogue_function), self, request=request)
         if key is not None and cache.get(make_template_fragment_key(CATALOGUE_FRAGMENT, [key])):
             # Rendered before under this key: built only if something else reads it.
             context["catalogue"] = SimpleLazyObject(build)
