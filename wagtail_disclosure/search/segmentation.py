@@ -93,13 +93,14 @@ def _t2s():
 
 @functools.cache
 def _jieba():
-    import jieba
+    """The jieba tokenizer: jieba's own, with its prefix dictionary in a memory-mapped
+    trie shared by the processes of a machine (:mod:`.prefix_dictionary`)."""
+    from .prefix_dictionary import compact_tokenizer
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    tokenizer = compact_tokenizer()
     for word in SYNONYMS:
-        jieba.add_word(word)
-    return jieba
+        tokenizer.add_word(word)
+    return tokenizer
 
 
 def normalize(text):
