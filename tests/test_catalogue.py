@@ -83,6 +83,44 @@ def test_latest_entries_are_newest_first_and_limited(section, settings):
     assert row.last_updated is not None
 
 
+def test_latest_entries_are_the_same_on_every_path(section, settings, rf):
+    """The index path (PostgreSQL), the window query, the page objects (API, report) and
+    the link rows of a page all give the same latest entries: newest publication date
+    first, ties to the entry created last; withdrawn and drafts left out."""
+    from tests.utils import reviewer
+    from wagtail_disclosure import catalogue
+    from wagtail_disclosure.workflow import take_transition
+
+    settings.WAGTAIL_DISCLOSURE_CATALOGUE_LATEST_ENTRIES = 3
+    # No date: publishing gives it today's, the newest.
+    dates = ["2026-03-01", "2026-03-03", "2026-03-03", None, "2026-03-02"]
+    made = [
+        make_entry(section, key="finance", item_code="21", title=f"收费 {n}", publication_date=d)
+        for n, d in enumerate(dates)
+    ]
+    withdrawn = make_entry(section, key="finance", item_code="21", publication_date="2026-04-01")
+    take_transition(withdrawn, "withdraw", reviewer(), comment="已失效")
+    make_entry(section, key="finance", item_code="21", publish=False, publication_date="2026-05-01")
+    public = catalogue.public_entries(section)
+    assert public.filter(checklist_item__code="21").count() == 5
+    assert made[3].publication_date > made[2].publication_date
+    expected = [made[3].pk, made[2].pk, made[1].pk]
+    ranked = [e.pk for e in catalogue._ranked(public, 3) if e.checklist_item.code == "21"]
+    by_index = catalogue._latest_by_index(public, 3)
+    if connection.vendor == "postgresql":
+        assert [e.pk for e in by_index if e.checklist_item.code == "21"] == expected
+    else:
+        assert by_index is None
+    row = rows_by_code(build_catalogue(section))["21"]
+    request = rf.get("/")
+    links = rows_by_code(build_catalogue(section, request=request))["21"]
+    assert ranked == expected
+    assert [e.pk for e in row.latest_entries] == expected
+    assert [e.pk for e in links.latest_entries] == expected
+    assert [e.url for e in links.latest_entries] == [made[i].get_url(request) for i in (3, 2, 1)]
+    assert links.entry_count == row.entry_count == 5
+
+
 def test_department_shown_is_the_items_or_else_the_latest_entrys(section):
     assets = make_department("ZCZX", "资产管理中心")
     make_entry(section, key="finance", item_code="15", department=assets)
