@@ -25,6 +25,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -156,12 +157,10 @@ def run(count, args):
     fresh_database()
     section, office = build_site()
     data = generate_rows(count)
-    done = []
+    # The progress bar of ``manage.py disclosure_import`` (a bar on a terminal, else lines).
+    from wagtail_disclosure.management.commands.disclosure_import import Progress
 
-    def progress(processed, total, phase="rows"):
-        done.append(processed)
-        sys.stderr.write(f"\r{processed}/{total} {phase}")
-        sys.stderr.flush()
+    progress = Progress(sys.stderr)
 
     options = {
         "user": office,
@@ -171,6 +170,7 @@ def run(count, args):
         "progress": progress,
     }
     load_before = load()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     if args.profile:
         profiler = cProfile.Profile()
@@ -178,6 +178,7 @@ def run(count, args):
     else:
         result = import_file(data, "rows.csv", section, **options)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     sys.stderr.write("\n")
     if result.bad or result.imported != count:
         raise SystemExit(f"{count} rows: imported {result.imported}, bad {result.bad[:5]}")
@@ -192,10 +193,19 @@ def run(count, args):
         "checks": checks,
         "load_before": load_before,
         "load_after": load(),
+        # CPU of the importing process alone (PostgreSQL's own is not counted): on a
+        # shared machine the wall-clock rate falls with the load, this much less.
+        "cpu_seconds": round(cpu_seconds, 2),
+        "rows_per_cpu_second": round(count / cpu_seconds, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cores": os.cpu_count(),
+        "progress_bar": True,
         "profiled": bool(args.profile),
     }
     print(json.dumps(record, ensure_ascii=False))
     if args.profile:
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
         stats = pstats.Stats(profiler)
         stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
     return record
@@ -208,6 +218,7 @@ def main():
     parser.add_argument("--no-index", action="store_true")
     parser.add_argument("--one-by-one", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--profile-out", metavar="FILE", help="Also save the profile (pstats).")
     parser.add_argument("--save", action="store_true", help=f"Append the results to {RESULTS}.")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")

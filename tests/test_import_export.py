@@ -7,10 +7,12 @@ and the admin screen with django-tasks' immediate backend.
 import csv
 import datetime
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -23,6 +25,7 @@ from tests.utils import (
     make_department,
     make_entry,
     make_section,
+    publish_through_review,
     staff,
 )
 from wagtail_disclosure.exporting import export_bytes
@@ -317,6 +320,124 @@ def test_batch_and_one_by_one_paths_leave_the_same_entries(section, office, tmp_
 
     assert described(batch) == described(single)
     assert batch.is_publicly_visible()
+
+
+@pytest.mark.each_database
+def test_two_imports_take_consecutive_index_numbers(section, office):
+    """The batch path takes the 索引号 serials of a whole batch at once (one statement on
+    PostgreSQL): a second file continues the sequence, with or without a site."""
+    nowhere = make_section(slug="nowhere", site_root=False)
+    assert nowhere.get_site() is None
+    for target in (section, nowhere):
+        for rows in ([good_row(1), good_row(2)], [good_row(3), good_row(4)]):
+            result = import_file(csv_bytes(rows), "a.csv", target, user=office)
+            assert result.imported == 2
+        numbers = sorted(imported(target).values_list("index_number", flat=True))
+        assert len(numbers) == 4
+        assert [int(number.rsplit("-", 1)[1]) for number in numbers] == [1, 2, 3, 4]
+
+
+def _stored(data):
+    """``data`` as a JSON column holds it (Revision.content's encoder)."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+#: Content keys that differ between two pages by nature (ids, places, numbers).
+PER_PAGE = {"pk", "id", "path", "url_path", "slug", "index_number", "index_site",
+            "translation_key"}  # fmt: skip
+
+
+def _without_block_ids(content):
+    body = [{k: v for k, v in block.items() if k != "id"} for block in json.loads(content["body"])]
+    return {**content, "body": body}
+
+
+@pytest.mark.each_database
+def test_the_batch_revision_holds_what_wagtail_stores(section, office):
+    """The batch path builds each revision's content without a trip through
+    save_revision: it is what Wagtail stores for the same page (the one-by-one path)
+    and what the saved page serialises to."""
+    data = csv_bytes([good_row(1)])
+    import_file(data, "a.csv", section, user=office, bulk=True)
+    other = make_section(slug="other", site_root=False)
+    Site.objects.create(hostname="other.example", root_page=other)
+    import_file(data, "a.csv", other, user=office, bulk=False)
+    batch, single = imported(section).get().specific, imported(other).get().specific
+    ours, wagtails = batch.latest_revision.content, single.latest_revision.content
+    assert ours.keys() == wagtails.keys()
+    ours, wagtails = _without_block_ids(ours), _without_block_ids(wagtails)  # random ids
+    differ = {key for key in ours if ours[key] != wagtails[key]}
+    assert differ <= PER_PAGE, {key: (ours[key], wagtails[key]) for key in differ - PER_PAGE}
+    assert ours["pk"] == batch.pk and ours["path"] == batch.path
+    # What save_revision sets after taking the content is all that changed since.
+    after = {"latest_revision": batch.latest_revision_id, "has_unpublished_changes": True}
+    now = _without_block_ids(_stored(batch.serializable_data()))
+    assert now["latest_revision_created_at"] is not None
+    assert {**ours, **after, "latest_revision_created_at": None} == {
+        **now,
+        "latest_revision_created_at": None,
+    }
+
+
+def test_an_imported_entry_s_revisions_work_in_the_admin(section, office, admin_client):
+    import_file(csv_bytes([good_row(1)]), "a.csv", section, user=office, publish=True)
+    entry = imported(section).get().specific
+    first = entry.latest_revision
+    assert first.as_object().title == entry.title == "2024年招生章程 第1号"
+    entry.title = "2024年招生章程（修订）"
+    second = entry.save_revision(user=office)
+    publish_through_review(entry)
+    entry.refresh_from_db()
+    assert entry.live_revision_id == second.pk and entry.title == "2024年招生章程（修订）"
+    compare = reverse("wagtailadmin_pages:revisions_compare", args=[entry.pk, first.pk, second.pk])
+    response = admin_client.get(compare)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "第1号" in page and "修订" in page
+    revert = reverse("wagtailadmin_pages:revisions_revert", args=[entry.pk, first.pk])
+    response = admin_client.get(revert)
+    assert response.status_code == 200
+    assert "第1号" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_the_bulk_search_index_writes_the_backend_s_own_rows(section, office):
+    """On PostgreSQL the import writes the index rows itself (PostgresBulkIndex): they
+    are the rows the backend's add_items writes for the same entries."""
+    from django.db import connection
+    from wagtail.search.backends import get_search_backend
+
+    from wagtail_disclosure.importing import PostgresBulkIndex
+
+    rows = [good_row(1), good_row(2, item="1")]
+    rows[1][10] = "<p>正文 <b>加粗</b></p>"  # HTML body
+    rows[1][5] = ""  # no 文号: an empty field
+    import_file(csv_bytes(rows), "a.csv", section, user=office, publish=True)
+    entries = [entry.specific for entry in imported(section).order_by("pk")]
+    assert len(entries) == 2
+    backend = get_search_backend()
+    index = backend.get_index_for_model(type(entries[0]))
+    assert PostgresBulkIndex.for_index(index) is not None
+
+    def index_rows():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT object_id, title::text, autocomplete::text, body::text, title_text,"
+                " body_text, title_norm FROM wagtailsearch_indexentry"
+                " WHERE object_id = ANY(%s) ORDER BY object_id",
+                [[str(entry.pk) for entry in entries]],
+            )
+            return cursor.fetchall()
+
+    ours = index_rows()
+    assert len(ours) == 2 and all(row[1] and row[3] for row in ours)
+    for entry in entries:
+        model = type(entry)
+        index.add_items(model, list(model.get_indexed_objects().filter(pk=entry.pk)))
+    assert index_rows() == ours
+    for entry, words in zip(entries, ["第1号", "加粗"], strict=True):
+        found = search_entries(words, section=section).results
+        assert [hit.pk for hit in found] == [entry.pk]
 
 
 def test_attachments_are_read_from_the_files_directory(section, tmp_path):

@@ -21,7 +21,7 @@ from .editing import (
     skip_unchanged_save,
     warn_before_edit,
 )
-from .importing import register_import_log_actions
+from .import_log import register_import_log_actions
 from .moderation import (
     drop_workflow_actions_on_create,
     drop_workflow_actions_on_edit,

@@ -18,7 +18,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import tasks
 from ..conf import get_setting
-from ..importing import ImportFileError, check_run
 from ..models import DisclosureIndexPage, ImportRun, ImportRunState
 from ..permissions import can_manage_roles
 
@@ -79,6 +78,9 @@ class ImportView(OfficeOnlyMixin, WagtailAdminTemplateMixin, FormView):
         return context
 
     def form_valid(self, form):
+        # Imported when used: a worker that serves pages does not load the import.
+        from ..importing import ImportFileError, check_run
+
         upload = form.cleaned_data["file"]
         run = ImportRun.objects.create(
             file=upload,
