@@ -5,7 +5,9 @@ the items, one aggregate over the entries, one windowed query for the latest ent
 of every item, and the category pages. Reports and the API build on the same functions.
 """
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import Count, F, Func, Max, OuterRef, Subquery, Window
@@ -56,6 +58,33 @@ class CatalogueItem:
     @property
     def status_label(self):
         return ItemStatus.labels[self.status]
+
+    @cached_property
+    def fingerprint(self):
+        """A digest of everything the item's row of the catalogue shows: the rendered row
+        is kept in Django's cache under it (``includes/catalogue_item.html``), so after a
+        publication only the rows that changed are rendered again."""
+        item = self.item
+        parts = (
+            item.pk,
+            item.code,
+            item.title,
+            item.not_applicable_reason,
+            item.update_rule,
+            item.update_within_working_days,
+            item.update_month,
+            str(self.department or ""),
+            self.status,
+            self.entry_count,
+            self.last_updated_local,
+            [
+                (entry.pk, entry.title, getattr(entry, "url", None), entry.publication_date)
+                for entry in self.latest_entries
+            ],
+            [sub.fingerprint for sub in self.sub_items],
+            get_setting("PAGE_CACHE_VERSION") or "",
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
     @property
     def last_updated_local(self):

@@ -115,13 +115,25 @@ class DisclosureIndexPage(CacheablePageMixin, RoutablePageMixin, Page):
         context["catalogue_cache_key"] = key
         context["catalogue_cache_seconds"] = get_setting("CATALOGUE_CACHE_SECONDS")
         context["search_url"] = (self.get_url(request) or "") + self.reverse_subpage("search")
-        context["guide_page"] = DisclosureGuidePage.objects.child_of(self).live().public().first()
-        # The 依申请公开 page, for the portal navigation (which reads it from here).
+        # The guide, and the 依申请公开 page for the portal navigation (which reads it from
+        # here): the first live, public one of each among the children, in one query.
         from .request_page import DisclosureRequestPage
 
-        context["request_page"] = (
-            DisclosureRequestPage.objects.child_of(self).live().public().first()
+        context["guide_page"] = context["request_page"] = None
+        children = (
+            Page.objects.child_of(self)
+            .live()
+            .public()
+            .type(DisclosureGuidePage, DisclosureRequestPage)
+            .order_by("path")
         )
+        for child in children:
+            for name, model in (
+                ("guide_page", DisclosureGuidePage),
+                ("request_page", DisclosureRequestPage),
+            ):
+                if context[name] is None and issubclass(child.specific_class, model):
+                    context[name] = child
         return context
 
     @path("search/", name="search")
