@@ -208,6 +208,20 @@ def write_files(freq, total, trie_path, freq_path):
     os.replace(trie_path + suffix, trie_path)
 
 
+def map_files(trie_path, data_path):
+    """A marisa-trie and its data file, both memory-mapped read-only (shared by every
+    process that maps them)."""
+    import mmap
+
+    import marisa_trie
+
+    trie = marisa_trie.Trie()
+    trie.mmap(str(trie_path))
+    with open(data_path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    return trie, mapped
+
+
 class PrefixDictionary:
     """The part of ``dict``'s interface that jieba's ``Tokenizer`` uses on ``FREQ``,
     over a memory-mapped trie and frequency array, with a ``dict`` of added words in
@@ -226,14 +240,7 @@ class PrefixDictionary:
     @classmethod
     def open(cls, trie_path, freq_path):
         """Map the files; return ``(dictionary, total)``."""
-        import mmap
-
-        import marisa_trie
-
-        trie = marisa_trie.Trie()
-        trie.mmap(trie_path)
-        with open(freq_path, "rb") as f:
-            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        trie, mapped = map_files(trie_path, freq_path)
         total, longest, count = struct.unpack_from(_HEADER, mapped)
         start = struct.calcsize(_HEADER)
         end = start + array.array(_FREQ_TYPE).itemsize * len(trie)
@@ -413,14 +420,7 @@ class EmissionTable:
     @classmethod
     def open(cls, trie_path, table_path):
         """Map the files; return ``{state: EmissionTable}``."""
-        import mmap
-
-        import marisa_trie
-
-        trie = marisa_trie.Trie()
-        trie.mmap(trie_path)
-        with open(table_path, "rb") as f:
-            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        trie, mapped = map_files(trie_path, table_path)
         values = memoryview(mapped).cast("d")
         size = len(trie)
         if len(values) != len(HMM_STATES) * size:
