@@ -243,15 +243,22 @@ class Gunicorn:
         except OSError:
             return "(no log)"
 
-    def worker_rss_kib(self):
-        """RSS of each worker (``ps``), in KiB."""
+    def _workers(self, column):
+        """One ``ps`` column of each worker (the master's children), as integers."""
         result = subprocess.run(
-            ["ps", "-o", "rss=", "--ppid", str(self.process.pid)],  # noqa: S607
+            ["ps", "-o", f"{column}=", "--ppid", str(self.process.pid)],  # noqa: S607
             capture_output=True,
             text=True,
             check=False,
         )
         return [int(value) for value in result.stdout.split()]
+
+    def worker_pids(self):
+        return self._workers("pid")
+
+    def worker_rss_kib(self):
+        """RSS of each worker (``ps``), in KiB."""
+        return self._workers("rss")
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:

@@ -42,7 +42,6 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -119,18 +118,8 @@ def process_memory(pid):
     return {"pid": pid, **{k: None if v is None else round(v / 1024, 1) for k, v in values.items()}}
 
 
-def worker_pids(server):
-    done = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(server.process.pid)],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return [int(pid) for pid in done.stdout.split()]
-
-
 def memory_of(server):
-    workers = [process_memory(pid) for pid in worker_pids(server)]
+    workers = [process_memory(pid) for pid in server.worker_pids()]
     if not workers:
         raise BenchmarkError("no gunicorn worker found")
     return {
