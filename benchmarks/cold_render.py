@@ -178,16 +178,9 @@ def run_size(entries, repeat, profile_target, keep=False, reuse=""):
 def measure_size(section, entries, repeat, profile_target, vendor):
     from django.core.handlers.wsgi import WSGIHandler
 
-    from wagtail_disclosure.models import DisclosureEntryPage
-
     handler = WSGIHandler()
-    category, _count = base.busiest_category_page(section)
-    entry = DisclosureEntryPage.objects.live().order_by("-publication_date", "pk").first()
-    pages = {
-        "catalogue": base.page_path(section),
-        "category": base.page_path(category),
-        "entry": base.page_path(entry),
-    }
+    paths, _count = load.target_paths(section)
+    pages = {name: paths[name] for name in ("catalogue", "category", "entry")}
     results = {"state_query_ms": state_query_ms(repeat), "pages": {}}
     for name, path in pages.items():
         environ = environ_for(path, base.DISCLOSURE_HOST)

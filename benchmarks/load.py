@@ -404,6 +404,23 @@ def bulk_entries(section, items, count, offset):
     return ids
 
 
+def target_paths(section):
+    """The paths of the read targets (catalogue, busiest category page, the newest entry,
+    the section's search, the API's entries list), and the category page's entry count."""
+    from wagtail_disclosure.models import DisclosureEntryPage
+
+    category, category_entries = base.busiest_category_page(section)
+    entry = DisclosureEntryPage.objects.live().order_by("-publication_date", "pk").first()
+    paths = {
+        "catalogue": base.page_path(section),
+        "category": base.page_path(category),
+        "entry": base.page_path(entry),
+        "search": f"{base.page_path(section)}search/?q={quote(SEARCH_QUERY)}",
+        "api_list": f"/api/disclosure/v1/entries?page_size={API_PAGE_SIZE}",
+    }
+    return paths, category_entries
+
+
 def api_token():
     from django.contrib.auth import get_user_model
 
@@ -485,17 +502,7 @@ def run_size(args, entries, tmpdir):
             with connections["default"].cursor() as cursor:
                 cursor.execute("ANALYZE")
         token = api_token()
-        category, category_entries = base.busiest_category_page(section)
-        from wagtail_disclosure.models import DisclosureEntryPage
-
-        entry = DisclosureEntryPage.objects.live().order_by("-publication_date", "pk").first()
-        paths = {
-            "catalogue": base.page_path(section),
-            "category": base.page_path(category),
-            "entry": base.page_path(entry),
-            "search": f"{base.page_path(section)}search/?q={quote(SEARCH_QUERY)}",
-            "api_list": f"/api/disclosure/v1/entries?page_size={API_PAGE_SIZE}",
-        }
+        paths, category_entries = target_paths(section)
         # The first request renders (cold); the second is answered from the page kept in
         # Django's cache (warm, the state query only).
         counted = {

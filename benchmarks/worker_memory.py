@@ -48,7 +48,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -221,17 +220,7 @@ def build(args, tmpdir):
     drafts = load.build_drafts(section, args.drafts)
     call_command("update_index", verbosity=0)
     token = load.api_token()
-    category, _count = base.busiest_category_page(section)
-    from wagtail_disclosure.models import DisclosureEntryPage
-
-    entry = DisclosureEntryPage.objects.live().order_by("-publication_date", "pk").first()
-    targets = {
-        "catalogue": base.page_path(section),
-        "category": base.page_path(category),
-        "entry": base.page_path(entry),
-        "search": f"{base.page_path(section)}search/?q={quote(load.SEARCH_QUERY)}",
-        "api_list": f"/api/disclosure/v1/entries?page_size={load.API_PAGE_SIZE}",
-    }
+    targets, _count = load.target_paths(section)
     log(f"built {args.entries} entries and {args.drafts} drafts in "
         f"{time.monotonic() - began:.0f} s")  # fmt: skip
     return targets, token, drafts, connections
