@@ -274,3 +274,22 @@ def test_head_and_the_setting_off_bypass_the_server_cache(client, site, settings
     with CaptureQueriesContext(connection) as off:
         client.get(url)
     assert len(off) > 1
+
+
+def test_the_daily_run_prunes_the_log_of_public_changes(client, site):
+    """A change is one INSERT (no pruning in between, so a transition's queries do not
+    vary); the daily run keeps the latest ``PublicChange.KEEP`` rows, and the state (read
+    from the latest rows) is unchanged by it."""
+    from django.core.management import call_command
+
+    from wagtail_disclosure.models import PublicChange
+    from wagtail_disclosure.public_cache import content_state
+
+    PublicChange.objects.bulk_create(PublicChange(reason="test") for _ in range(PublicChange.KEEP))
+    latest = PublicChange.objects.order_by("-pk").first().pk
+    before = content_state()
+    call_command("disclosure_request_reminders", verbosity=0)
+    assert PublicChange.objects.count() == PublicChange.KEEP
+    assert PublicChange.objects.order_by("-pk").first().pk == latest
+    assert not PublicChange.objects.filter(pk__lte=latest - PublicChange.KEEP).exists()
+    assert content_state() == before

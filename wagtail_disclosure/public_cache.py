@@ -133,13 +133,23 @@ def content_state():
 
 def record_public_change(reason=""):
     """Add a ``PublicChange`` row in the current transaction (so the new state shows once
-    it commits); now and then prune the rows the state no longer reads."""
+    it commits). One query, always the same: the rows the state no longer reads are pruned
+    by the daily run (:func:`prune_public_changes`)."""
     from .models import PublicChange
 
-    change = PublicChange.objects.create(reason=str(reason)[:100])
-    if change.pk % 100 == 0:
-        PublicChange.objects.filter(pk__lte=change.pk - PublicChange.KEEP).delete()
-    return change
+    return PublicChange.objects.create(reason=str(reason)[:100])
+
+
+def prune_public_changes():
+    """Delete all but the latest ``PublicChange.KEEP`` rows (the state reads the latest
+    ``STATE_WINDOW``); called by the daily run. Returns how many were deleted."""
+    from .models import PublicChange
+
+    latest = PublicChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if latest is None:
+        return 0
+    deleted, _ = PublicChange.objects.filter(pk__lte=latest - PublicChange.KEEP).delete()
+    return deleted
 
 
 def _public_content_models():

@@ -21,9 +21,12 @@ def reindex_entry(page_id):
 
 @task()
 def send_request_reminders():
-    """The daily digest of requests for information due soon or overdue."""
+    """The daily run: the digest of requests for information due soon or overdue, and the
+    pruning of the log of public changes (``public_cache.prune_public_changes``)."""
+    from .public_cache import prune_public_changes
     from .request_reminders import send_reminders
 
+    prune_public_changes()
     return len(send_reminders())
 
 

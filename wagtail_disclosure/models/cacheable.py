@@ -22,8 +22,8 @@ class PublicChange(models.Model):
     """One change of what the public pages show (a publication, a withdrawal, an edit of a
     department, a view restriction, ...), written in the changing transaction by the
     signal receivers of ``wagtail_disclosure.public_cache``. The content state is read
-    from the latest rows: a new row, once committed, is a new state. Old rows are pruned;
-    the table never holds more than about ``PublicChange.KEEP`` rows."""
+    from the latest rows: a new row, once committed, is a new state. The daily run prunes
+    all but the latest ``PublicChange.KEEP`` rows (``public_cache.prune_public_changes``)."""
 
     KEEP = 1000
 

@@ -11,6 +11,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from ...people import person_name
+from ...public_cache import prune_public_changes
 from ...request_reminders import send_reminders
 
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
                 day = datetime.date.fromisoformat(date)
             except ValueError:
                 raise CommandError(f"--date must be a date as YYYY-MM-DD, not {date!r}.") from None
+        if not dry_run:
+            # The daily run also prunes the log of public changes (public_cache).
+            prune_public_changes()
         sent = send_reminders(day, dry_run=dry_run)
         if verbosity:
             verb = "would remind" if dry_run else "reminded"
