@@ -31,6 +31,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from catalogue_throughput import setup_django  # noqa: E402  (benchmarks.settings on a URL)
+
 RESULTS = REPO / "benchmarks" / "results" / "import_rate.json"
 
 DEPARTMENTS = [
@@ -81,16 +85,6 @@ def generate_rows(count, seed=15):
     writer.writerow(header)
     writer.writerows(rows)
     return stream.getvalue().encode("utf-8-sig")
-
-
-def setup_django(database_url):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
-    os.environ["BENCHMARK_DATABASE_URL"] = database_url
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
 
 
 def fresh_database():
