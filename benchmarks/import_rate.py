@@ -140,6 +140,29 @@ def verify(section, count, publish):
     return checks
 
 
+def cpu_time():
+    """CPU seconds of this process and of its ended children (the import's jobs)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def postgres_cpu():
+    """CPU seconds used so far by the processes called ``postgres`` on this machine,
+    with their ended children (the server's backends)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name.startswith("postgres"):
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
 def load():
     with open("/proc/loadavg") as handle:
         return handle.read().split()[:3]
@@ -162,9 +185,11 @@ def run(count, args):
         "bulk": not args.one_by_one,
         "index": not args.no_index,
         "progress": progress,
+        "jobs": args.jobs,
     }
     load_before = load()
-    cpu_started = time.process_time()
+    cpu_started = cpu_time()
+    postgres_started = postgres_cpu()
     started = time.perf_counter()
     if args.profile:
         profiler = cProfile.Profile()
@@ -172,7 +197,8 @@ def run(count, args):
     else:
         result = import_file(data, "rows.csv", section, **options)
     seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu_started
+    cpu_seconds = cpu_time() - cpu_started
+    postgres_seconds = postgres_cpu() - postgres_started
     sys.stderr.write("\n")
     if result.bad or result.imported != count:
         raise SystemExit(f"{count} rows: imported {result.imported}, bad {result.bad[:5]}")
@@ -184,6 +210,7 @@ def run(count, args):
         "publish": args.publish,
         "search_index": not args.no_index,
         "path": "one by one" if args.one_by_one else "batches",
+        "jobs": args.jobs,
         "checks": checks,
         "load_before": load_before,
         "load_after": load(),
@@ -191,7 +218,12 @@ def run(count, args):
         # shared machine the wall-clock rate falls with the load, this much less.
         "cpu_seconds": round(cpu_seconds, 2),
         "rows_per_cpu_second": round(count / cpu_seconds, 1),
+        # PostgreSQL's processes on this machine (the server of scripts/with-postgres).
+        "postgres_cpu_seconds": round(postgres_seconds, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb_of_a_job": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
         "cores": os.cpu_count(),
         "progress_bar": True,
         "profiled": bool(args.profile),
@@ -211,6 +243,7 @@ def main():
     parser.add_argument("--publish", action="store_true")
     parser.add_argument("--no-index", action="store_true")
     parser.add_argument("--one-by-one", action="store_true")
+    parser.add_argument("--jobs", type=int, default=1, help="Processes (--jobs of the command).")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--profile-out", metavar="FILE", help="Also save the profile (pstats).")
     parser.add_argument("--save", action="store_true", help=f"Append the results to {RESULTS}.")

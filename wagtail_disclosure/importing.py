@@ -394,6 +394,8 @@ class Result:
     page_ids: list = dataclasses.field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    #: The processes the rows were written in (``jobs``).
+    jobs: int = 1
 
     @property
     def report(self):
@@ -565,10 +567,33 @@ class Importer:
 
     # -- running ---------------------------------------------------------------------
 
-    def run_rows(self, rows):
-        """Check and import ``rows`` (``(line, values)``); returns a :class:`Result`."""
+    def run_rows(self, rows, jobs=1):
+        """Check and import ``rows`` (``(line, values)``); returns a :class:`Result`.
+
+        ``jobs`` > 1 writes the rows in that many processes at once, each the rows of its
+        own category pages (:mod:`.import_jobs`), when the database allows it."""
         started = timezone.now()
         result = Result(total=len(rows), dry_run=self.dry_run)
+        parts = None
+        if jobs > 1 and not self.dry_run:
+            from .import_jobs import import_in_processes, partition, usable
+
+            parts = partition(self, rows, jobs) if usable(jobs, len(rows)) else None
+        if parts:
+            result.jobs = len(parts)
+            import_in_processes(self, parts, result)
+        else:
+            self.import_rows(rows, result)
+        if not self.dry_run:
+            self.finish(result)
+        result.bad.sort(key=lambda pair: pair[0])
+        result.seconds = (timezone.now() - started).total_seconds()
+        return result
+
+    def import_rows(self, rows, result):
+        """Check ``rows`` and write the good ones (or count them, in a dry run) into
+        ``result``; the search index of other backends and the purge are left to
+        :meth:`finish`."""
         first_line, done = {}, 0
         # Checked and written a part at a time: the entries built for the rows of a large
         # file are not all in memory at once.
@@ -590,18 +615,18 @@ class Importer:
                 self._write_one_reported(row, result)
                 done += 1
                 self._progress(done, result.total)
-        if not self.dry_run:
-            if self.batch_index:
-                for writer in self.batch_index:
-                    writer.finish()
-            rest = [pk for pk in result.page_ids if pk not in self.indexed_in_batches]
-            if self.index and rest:
-                index_entries(rest, progress=self.progress)
-            if self.publish and result.page_ids:
-                purge_section(self.section)
-        result.bad.sort(key=lambda pair: pair[0])
-        result.seconds = (timezone.now() - started).total_seconds()
-        return result
+
+    def finish(self, result):
+        """After the rows: the title norms of the batches' index rows, the index of the
+        entries not indexed in their batch, the front-end cache purge."""
+        if self.batch_index:
+            for writer in self.batch_index:
+                writer.finish()
+        rest = [pk for pk in result.page_ids if pk not in self.indexed_in_batches]
+        if self.index and rest:
+            index_entries(rest, progress=self.progress)
+        if self.publish and result.page_ids:
+            purge_section(self.section)
 
     def _new_rows(self, rows, first_line, result):
         """The checked rows of ``rows`` that are neither bad (reported in ``result``),
@@ -899,15 +924,15 @@ class Importer:
         if self.batch_index:
             self._index_batch(entries, reviews)
         bulk_reference_index(entries)
-        create_rows(
+        run_id = self.run.pk if self.run else None
+        write_dicts(
             ImportedEntry,
             [
-                ImportedEntry(
-                    section_id=self.section.pk, key=row.key, page_id=entry.pk, run=self.run
-                )
+                {"section_id": self.section.pk, "key": row.key, "page_id": entry.pk,
+                 "run_id": run_id}
                 for entry, row in zip(entries, rows, strict=True)
             ],
-        )
+        )  # fmt: skip
         for pk in parents:
             added = sum(1 for row in rows if row.parent.pk == pk)
             Page.objects.filter(pk=pk).update(numchild=F("numchild") + added)
@@ -930,40 +955,35 @@ class Importer:
         """The audit log rows :meth:`write_one` writes, in one statement."""
         logs = []
         context = uuid.uuid4()
+        user_id = self.user.pk if self.user else None
         for entry, row, revision in zip(entries, rows, revisions, strict=True):
             common = {
                 "content_type_id": entry.content_type_id,
                 "label": entry.title,
-                "user": self.user,
+                "user_id": user_id,
                 "page_id": entry.pk,
                 "uuid": context,
+                "timestamp": now,
             }
             # Wagtail logs the creation of a page (Page.save) with its owner as the user.
-            logs.append(
-                PageLogEntry(**common, action="wagtail.create", content_changed=True, timestamp=now)
-            )
-            logs.append(
-                PageLogEntry(
-                    **common, action=IMPORTED_ACTION, data=self.log_data(row), timestamp=now
-                )
-            )
+            logs.append({**common, "action": "wagtail.create", "content_changed": True})
+            logs.append({**common, "action": IMPORTED_ACTION, "data": self.log_data(row)})
             if self.publish:
                 logs.append(
-                    PageLogEntry(
+                    {
                         **common,
-                        action="wagtail.publish",
-                        data={},
-                        revision_id=revision.pk,
-                        content_changed=True,
-                        timestamp=now,
-                    )
+                        "action": "wagtail.publish",
+                        "data": {},
+                        "revision_id": revision.pk,
+                        "content_changed": True,
+                    }
                 )
                 logs.append(
-                    PageLogEntry(
+                    {
                         **common,
-                        action="wagtail_disclosure.import_published",
-                        revision_id=revision.pk,
-                        data={
+                        "action": "wagtail_disclosure.import_published",
+                        "revision_id": revision.pk,
+                        "data": {
                             "transition": "import_published",
                             "from": ReviewState.DRAFT.value,
                             "to": ReviewState.PUBLISHED.value,
@@ -971,10 +991,9 @@ class Importer:
                             "revision_id": revision.pk,
                             "withheld": False,
                         },
-                        timestamp=now,
-                    )
+                    }
                 )
-        create_rows(PageLogEntry, logs)
+        write_dicts(PageLogEntry, logs)
 
 
 def purge_section(section):
@@ -1014,19 +1033,19 @@ def bulk_reference_index(entries):
             ReferenceIndex._extract_references_from_object(entry)
         ):
             rows.append(
-                ReferenceIndex(
-                    content_type=types[0],
-                    base_content_type=types[-1],
-                    object_id=entry.pk,
-                    to_content_type_id=to_type,
-                    to_object_id=to_id,
-                    model_path=model_path,
-                    content_path=content_path,
-                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
-                )
+                {
+                    "content_type_id": types[0].pk,
+                    "base_content_type_id": types[-1].pk,
+                    "object_id": str(entry.pk),
+                    "to_content_type_id": to_type,
+                    "to_object_id": str(to_id),
+                    "model_path": model_path,
+                    "content_path": content_path,
+                    "content_path_hash": ReferenceIndex._get_content_path_hash(content_path),
+                }
             )
     # New pages: no row of theirs exists yet, and the set above leaves no duplicates.
-    create_rows(ReferenceIndex, rows)
+    write_dicts(ReferenceIndex, rows)
 
 
 def sibling_slugs(parents, rows, bases):
@@ -1237,6 +1256,41 @@ def create_rows(model, objs):
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def write_dicts(model, rows):
+    """New rows of ``model`` (a model without parents) given as dicts of attribute names
+    to values, the fields left out taking their defaults, without building an instance
+    per row: COPY on PostgreSQL (the ids from the column's sequence), ``bulk_create``
+    elsewhere. Values are given as the attributes would hold them."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
+        return
+    fields = [field for field in model._meta.local_concrete_fields if not field.primary_key]
+    columns, now = [], timezone.now()
+    for field in fields:
+        default = field.get_default if field.has_default() else lambda: None
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            default = lambda: now  # noqa: E731 - as pre_save sets it
+        columns.append((field.attname, _plain_value(field) is not None, field, default))
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"  # noqa: S608 - names
+        ) as copy,
+    ):
+        for row in rows:
+            values = []
+            for attname, plain, field, default in columns:
+                value = row[attname] if attname in row else default()
+                if not plain and value is not None:
+                    value = field.get_db_prep_save(value, connection)
+                values.append(value)
+            copy.write_row(values)
 
 
 def insert_rows(model, objs, fields, returning=False):
@@ -1458,13 +1512,16 @@ class PostgresBulkIndex:
 def remember_search_values(obj):
     """Compute each of ``obj``'s search methods once: a search backend reads every field
     several times (title, body, autocomplete), and the Chinese segmentation behind them
-    costs most of the indexing time. Only on objects read for indexing, then dropped."""
+    costs most of the indexing time. Only on objects read for indexing, then dropped.
+    (Computed at once: every search field is read, and a closure is cheaper to make than
+    a cache.)"""
     model = type(obj)
     for field in model.get_search_fields():
         name = field.field_name
         attribute = getattr(model, name, None)
         if callable(attribute) and not isinstance(attribute, type):
-            setattr(obj, name, functools.cache(getattr(obj, name)))
+            value = getattr(obj, name)()
+            setattr(obj, name, lambda value=value: value)
     return obj
 
 
@@ -1484,12 +1541,13 @@ def find_section(slug=None):
     return found[0]
 
 
-def import_file(data, name, section, encoding=None, **options):
+def import_file(data, name, section, encoding=None, jobs=1, **options):
     """Read ``data`` (the bytes of a CSV or XLSX file called ``name``) and import its rows
-    into ``section``; returns a :class:`Result`. ``options`` go to :class:`Importer`."""
+    into ``section`` in ``jobs`` processes; returns a :class:`Result`. ``options`` go to
+    :class:`Importer`."""
     table = read_table(data, name, encoding)
     options.setdefault("source", Path(name).name)
-    return Importer(section, **options).run_rows(table.rows)
+    return Importer(section, **options).run_rows(table.rows, jobs=jobs)
 
 
 def check_run(run):

@@ -159,7 +159,9 @@ def index_tokens(text):
             tokens.extend(bigrams(run))
             if len(run) > 1:
                 jieba = jieba or _jieba()
-                singles.extend(w for w in jieba.cut_for_search(run, HMM=True) if len(w) == 1)
+                # The words of one character cut_for_search gives are those cut gives:
+                # it only adds the dictionary words found inside the longer ones.
+                singles.extend(w for w in jieba.cut(run, HMM=True) if len(w) == 1)
         else:
             tokens.extend(_latin_tokens(run))
     return tokens + singles

@@ -2,12 +2,15 @@
 
     manage.py disclosure_import FILE [--dry-run] [--section SLUG] [--user USERNAME]
         [--publish] [--files DIR] [--encoding ENCODING] [--one-by-one] [--no-index]
+        [--jobs N]
 
 Exit code 0 when every row was imported or had been imported before, 1 when some rows
 are bad (each is listed with its line number and reason; the good ones are imported),
 2 when the file or the arguments cannot be used (nothing is imported).
 """
 
+import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +19,25 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from ...importing import ImportFileError, find_section, import_file
+
+#: More processes than this gain little: the database server needs the other cores.
+MAX_DEFAULT_JOBS = 4
+
+
+def positive_int(value):
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def default_jobs():
+    """The cores this process may run on, at most :data:`MAX_DEFAULT_JOBS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_JOBS, cores))
 
 
 class Progress:
@@ -77,6 +99,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-index", action="store_true", help="Leave search indexing to update_index."
         )
+        parser.add_argument(
+            "--jobs",
+            type=positive_int,
+            default=None,
+            metavar="N",
+            help="Write the rows in N processes at once, each the rows of its own category "
+            "pages (PostgreSQL, files of 1,000 rows or more; default: the cores this "
+            "process may use, at most 4).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -102,6 +133,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 bulk=not options["one_by_one"],
                 index=not options["no_index"],
+                jobs=options["jobs"] or default_jobs(),
                 progress=Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr),
             )
         except ImportFileError as exc:
@@ -113,6 +145,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.total} rows: {verb} {result.imported}, skipped {result.skipped} "
             f"(already imported), bad {len(result.bad)}; {result.seconds:.1f} s"
+            + (f" in {result.jobs} processes" if result.jobs > 1 else "")
             + (f", {rate:,.0f} rows/s" if result.imported and not result.dry_run else "")
         )
         if result.bad:
