@@ -174,6 +174,23 @@ class ScratchDatabase:
         self.created = False
 
 
+def postgres_cpu():
+    """CPU seconds used so far by the processes called ``postgres`` on this machine,
+    with their ended children (the server's backends)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name.startswith("postgres"):
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
 def setup_django(database_url):
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
     os.environ["BENCHMARK_DATABASE_URL"] = database_url

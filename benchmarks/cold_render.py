@@ -110,10 +110,11 @@ def measure(handler, environ, repeat, before=None, profile=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cpu, queries, status = [], [], None
+    cpu, queries, database, server, status = [], [], [], 0.0, None
     for _ in range(repeat):
         if before:
             before()
+        server_started = base.postgres_cpu()
         with CaptureQueriesContext(connection) as captured:
             started = time.process_time()
             if profile is not None:
@@ -122,11 +123,19 @@ def measure(handler, environ, repeat, before=None, profile=None):
             if profile is not None:
                 profile.disable()
             cpu.append(time.process_time() - started)
+        server += base.postgres_cpu() - server_started
         queries.append(len(captured))
+        database.append(sum(float(query["time"]) for query in captured.captured_queries))
     return {
         "status": status,
         "cpu_ms": round(statistics.median(cpu) * 1000, 2),
         "queries": max(queries),
+        # The queries' time as this process waited for them (the database's work and the
+        # round trips), median.
+        "database_ms": round(statistics.median(database) * 1000, 2),
+        # The CPU of PostgreSQL's processes on this machine, per request: a mean, as the
+        # kernel counts it in ticks of 10 ms (0 when the server is not local).
+        "postgres_cpu_ms": round(server / repeat * 1000, 2),
     }
 
 
@@ -221,10 +230,13 @@ def measure_size(section, entries, repeat, profile_target, vendor):
 def print_table(name, result):
     print(f"\n{name}: state query {result['state_query_ms']} ms "
           f"(load {result['environment']['loadavg_1m']})")  # fmt: skip
-    print("| page | cold CPU ms (queries) | warm CPU ms (queries) | 304 CPU ms (queries) |")
-    print("|---|---|---|---|")
+    print("| page | cold CPU ms (queries) | cold database ms / PostgreSQL CPU ms "
+          "| warm CPU ms (queries) | 304 CPU ms (queries) |")  # fmt: skip
+    print("|---|---|---|---|---|")
     for page, row in result["pages"].items():
         cells = [f"{row[k]['cpu_ms']} ({row[k]['queries']})" for k in ("cold", "warm", "304")]
+        cold = row["cold"]
+        cells.insert(1, f"{cold.get('database_ms', '')} / {cold.get('postgres_cpu_ms', '')}")
         print(f"| {page} | " + " | ".join(cells) + " |")
 
 

@@ -33,7 +33,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from catalogue_throughput import setup_django  # noqa: E402  (benchmarks.settings on a URL)
+from catalogue_throughput import (  # noqa: E402  (benchmarks.settings on a URL)
+    postgres_cpu,
+    setup_django,
+)
 
 RESULTS = REPO / "benchmarks" / "results" / "import_rate.json"
 
@@ -144,23 +147,6 @@ def cpu_time():
     """CPU seconds of this process and of its ended children (the import's jobs)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
-
-
-def postgres_cpu():
-    """CPU seconds used so far by the processes called ``postgres`` on this machine,
-    with their ended children (the server's backends)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if name.startswith("postgres"):
-            fields = stat[stat.rindex(")") + 2 :].split()
-            total += sum(int(value) for value in fields[11:15])
-    return total / ticks
 
 
 def load():

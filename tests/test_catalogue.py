@@ -190,3 +190,82 @@ def test_catalogue_query_count_does_not_grow_with_entries(section, client, setti
     assert small == large, f"{small} queries with 50 entries, {large} with 2,000"
     assert large <= 16  # 16 since the navigation links the 依申请公开 page (#13)
     assert newest.title in client.get("/").content.decode()
+
+
+def test_the_item_figures_kept_are_those_counted_afresh(section, settings):
+    """The per-item figures are kept and brought up to date from the public changes: a
+    change of an entry or its review counts its item again (both items when it moves to
+    another), anything else counts all. After each change they equal a fresh count."""
+    from tests.utils import publish_through_review, reviewer
+    from wagtail_disclosure.catalogue import (
+        item_statistics,
+        public_entries,
+        public_item_statistics,
+    )
+    from wagtail_disclosure.workflow import take_transition
+
+    settings.WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS = 3600
+    admissions = category_page(section, "admissions")
+    first = make_entry(section, key="admissions", item_code="7")
+    make_entry(section, key="admissions", item_code="8")
+    assert first.is_publicly_visible()
+
+    def counted_again():
+        """The figures kept, and the aggregates their update ran."""
+        with CaptureQueriesContext(connection) as captured:
+            kept = public_item_statistics(section)
+            in_category = public_item_statistics(admissions)
+        assert kept == item_statistics(public_entries(section))
+        assert in_category == item_statistics(public_entries(admissions))
+        return [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+
+    counted_again()
+    assert counted_again() == []  # nothing changed: nothing counted
+    item_7 = first.checklist_item_id
+
+    # A new page (here a draft) counts all: pages may be written without signals.
+    entry = make_entry(section, key="admissions", item_code="7", publish=False)
+    assert not any(" IN (" in sql for sql in counted_again())
+    # A publication through the review: that item's entries only.
+    publish_through_review(entry)
+    aggregates = counted_again()
+    assert len(aggregates) == 2 and all(" IN (" in sql for sql in aggregates)
+    assert public_item_statistics(section)[item_7][0] == 2
+
+    # A withdrawal; a withheld withdrawal.
+    take_transition(entry, "withdraw", reviewer(), comment="撤回")
+    assert all(" IN (" in sql for sql in counted_again())
+    assert public_item_statistics(section)[item_7][0] == 1
+
+    # Filed under another item: both items.
+    moved = first.get_latest_revision_as_object()
+    moved.checklist_item = ChecklistItem.objects.get(
+        code="9", category__checklist=section.checklist
+    )
+    moved.save_revision()
+    publish_through_review(first)
+    assert all(" IN (" in sql for sql in counted_again())
+    assert item_7 not in public_item_statistics(section)
+    # ... and back, by a save of the live page in code (no review involved).
+    page = DisclosureEntryPage.objects.get(pk=first.pk).specific
+    page.checklist_item_id = item_7
+    page.save()
+    assert all(" IN (" in sql for sql in counted_again())
+    assert public_item_statistics(section)[item_7][0] == 1
+
+    # A view restriction on the category page: every item counted again (none public).
+    PageViewRestriction.objects.create(page=admissions, restriction_type="login")
+    aggregates = counted_again()
+    assert aggregates and not any(" IN (" in sql for sql in aggregates)
+    assert public_item_statistics(section) == {}
+
+    # A deleted entry, the restriction gone.
+    PageViewRestriction.objects.filter(page=admissions).delete()
+    counted_again()
+    DisclosureEntryPage.objects.get(pk=first.pk).delete()
+    counted_again()
+    assert sum(count for count, _last in public_item_statistics(section).values()) == 1
+
+    # Turned off with the catalogue cache: counted each time.
+    settings.WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS = 0
+    assert len(counted_again()) == 2

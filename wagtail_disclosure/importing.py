@@ -75,6 +75,7 @@ from .models import (
     entry_page_type_for,
 )
 from .permissions import Role, has_role
+from .public_cache import record_public_change
 
 logger = logging.getLogger(__name__)
 
@@ -625,6 +626,10 @@ class Importer:
         rest = [pk for pk in result.page_ids if pk not in self.indexed_in_batches]
         if self.index and rest:
             index_entries(rest, progress=self.progress)
+        if result.page_ids:
+            # The batches send no signals: one change for them all (the page cache and
+            # the catalogue's figures see it).
+            record_public_change(f"import {self.source}"[:100])
         if self.publish and result.page_ids:
             purge_section(self.section)
 

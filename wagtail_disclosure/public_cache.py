@@ -131,13 +131,31 @@ def content_state():
     return state
 
 
-def record_public_change(reason=""):
+def record_public_change(reason="", items=None):
     """Add a ``PublicChange`` row in the current transaction (so the new state shows once
-    it commits). One query, always the same: the rows the state no longer reads are pruned
-    by the daily run (:func:`prune_public_changes`)."""
+    it commits): one for each checklist item of ``items`` whose entries changed, or one
+    for any change (``items=None``). One query for a change of one item: the rows the
+    state no longer reads are pruned by the daily run (:func:`prune_public_changes`)."""
     from .models import PublicChange
 
-    return PublicChange.objects.create(reason=str(reason)[:100])
+    for item in items or [None]:
+        change = PublicChange.objects.create(reason=str(reason)[:100], item=item)
+    return change
+
+
+def changed_items(instance):
+    """The checklist items whose public entries a save or delete of ``instance`` may
+    change, or ``None`` when it may change any: an entry's item (and the one it had, when
+    it moves to another), the item of a review's entry when the review has it at hand."""
+    from .models import DisclosureEntryPage, EntryReview
+
+    if isinstance(instance, DisclosureEntryPage):
+        items = {instance.checklist_item_id, *getattr(instance, "_checklist_items_before", ())}
+    elif isinstance(instance, EntryReview) and EntryReview.page.is_cached(instance):
+        items = {instance.page.checklist_item_id}
+    else:
+        return None
+    return None if None in items else sorted(items)
 
 
 def prune_public_changes():
@@ -192,13 +210,14 @@ def content_saved_or_deleted(sender, instance, raw=False, **kwargs):
     if raw:
         return
     if is_public_content(instance) or sender._meta.label_lower == "taggit.tag":
-        record_public_change(f"{sender._meta.label_lower} {instance.pk}")
+        record_public_change(f"{sender._meta.label_lower} {instance.pk}", changed_items(instance))
 
 
 def page_changed(sender, instance=None, **kwargs):
     """``page_published`` / ``page_unpublished`` / ``post_page_move`` receiver."""
     page = instance if instance is not None else kwargs.get("page")
-    record_public_change(f"page {getattr(page, 'pk', '')}")
+    # An entry moved to another section changes the figures of its item in both.
+    record_public_change(f"page {getattr(page, 'pk', '')}", changed_items(page))
 
 
 def connect_public_changes():

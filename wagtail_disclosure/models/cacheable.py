@@ -23,12 +23,22 @@ class PublicChange(models.Model):
     department, a view restriction, ...), written in the changing transaction by the
     signal receivers of ``wagtail_disclosure.public_cache``. The content state is read
     from the latest rows: a new row, once committed, is a new state. The daily run prunes
-    all but the latest ``PublicChange.KEEP`` rows (``public_cache.prune_public_changes``)."""
+    all but the latest ``PublicChange.KEEP`` rows (``public_cache.prune_public_changes``).
+
+    ``item`` names the checklist item whose entries changed (an entry or its review was
+    saved), so that the catalogue's figures are brought up to date for that item alone
+    (``catalogue.item_statistics``); empty when anything may have changed."""
 
     KEEP = 1000
 
     at = models.DateTimeField(_("changed at"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=100, blank=True)
+    item = models.PositiveIntegerField(
+        _("checklist item"),
+        null=True,
+        blank=True,
+        help_text=_("The id of the checklist item whose entries changed; empty: any."),
+    )
 
     class Meta:
         verbose_name = _("public change")

@@ -232,8 +232,14 @@ class DisclosureEntryPage(CacheablePageMixin, DisclosureEntryMixin, Page):
         stored = None
         if self.pk:
             stored = (
-                Page.objects.filter(pk=self.pk).values_list("live", "live_revision_id").first()
+                DisclosureEntryPage.objects.filter(pk=self.pk)
+                .values_list("live", "live_revision_id", "checklist_item_id")
+                .first()
             )
+        if stored is not None:
+            # The item it was filed under: its figures change too (public_cache).
+            self._checklist_items_before = stored[2:]
+            stored = stored[:2]
         check_publication_change(self, stored, kwargs.get("update_fields"))
         if self.live and not self.publication_date:
             self.publication_date = timezone.localdate()
