@@ -193,13 +193,16 @@ def test_catalogue_query_count_does_not_grow_with_entries(section, client, setti
 
 
 def test_the_item_figures_kept_are_those_counted_afresh(section, settings):
-    """The per-item figures are kept and brought up to date from the public changes: a
-    change of an entry or its review counts its item again (both items when it moves to
-    another), anything else counts all. After each change they equal a fresh count."""
+    """The per-item figures (counts, last update, latest entries) are kept and brought up
+    to date from the public changes: a change of an entry or its review reads its item
+    again (both items when it moves to another), anything else reads all. After each
+    change they equal a fresh reading."""
     from tests.utils import publish_through_review, reviewer
     from wagtail_disclosure.catalogue import (
         item_statistics,
+        latest_rows,
         public_entries,
+        public_item_figures,
         public_item_statistics,
     )
     from wagtail_disclosure.workflow import take_transition
@@ -213,9 +216,10 @@ def test_the_item_figures_kept_are_those_counted_afresh(section, settings):
     def counted_again():
         """The figures kept, and the aggregates their update ran."""
         with CaptureQueriesContext(connection) as captured:
-            kept = public_item_statistics(section)
+            kept, latest = public_item_figures(section, 3)
             in_category = public_item_statistics(admissions)
         assert kept == item_statistics(public_entries(section))
+        assert latest == latest_rows(public_entries(section), 3)
         assert in_category == item_statistics(public_entries(admissions))
         return [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
 

@@ -231,27 +231,42 @@ def latest_entries_by_item(entries, per_item):
     return grouped
 
 
-def latest_entry_links(entries, per_item, section, section_url):
-    """As :func:`latest_entries_by_item`, as ``LatestEntry`` rows linked from ``section_url``
-    (the URL of ``section``, below which they all are: an entry's URL is the section's
-    followed by the rest of its ``url_path``)."""
-    rows = _latest(entries, per_item).values_list(
-        "pk",
-        "title",
-        "url_path",
-        "publication_date",
-        "index_number",
-        "department__name",
-        "checklist_item_id",
-    )
-    prefix = len(section.url_path)
+#: The columns of a latest entry's row (:func:`latest_rows`), its item last.
+LATEST_ROW_FIELDS = (
+    "pk",
+    "title",
+    "url_path",
+    "publication_date",
+    "index_number",
+    "department__name",
+    "checklist_item_id",
+)
+
+
+def latest_rows(entries, per_item):
+    """{item id: the ``per_item`` latest entries as rows of :data:`LATEST_ROW_FIELDS`
+    (without the item)}, in one query."""
     grouped = {}
-    for pk, title, url_path, date, index_number, department, item_id in rows:
-        url = section_url + url_path[prefix:] if section_url else None
-        grouped.setdefault(item_id, []).append(
-            LatestEntry(pk, title, url, date, index_number, department)
-        )
+    for row in _latest(entries, per_item).values_list(*LATEST_ROW_FIELDS):
+        grouped.setdefault(row[-1], []).append(row[:-1])
     return grouped
+
+
+def entry_links(rows_by_item, section, section_url):
+    """:func:`latest_rows` as ``LatestEntry`` rows linked from ``section_url`` (the URL of
+    ``section``, below which they all are: an entry's URL is the section's followed by the
+    rest of its ``url_path``)."""
+    prefix = len(section.url_path)
+    return {
+        item: [
+            LatestEntry(
+                pk, title, section_url + url_path[prefix:] if section_url else None, date,
+                index_number, department,
+            )
+            for pk, title, url_path, date, index_number, department in rows
+        ]
+        for item, rows in rows_by_item.items()
+    }  # fmt: skip
 
 
 def item_statistics(entries):
@@ -271,25 +286,36 @@ FIGURES_WINDOW = 64
 
 def public_item_statistics(scope):
     """:func:`item_statistics` of the public entries below ``scope`` (a section or a
-    category page), kept in Django's default cache (for
-    ``WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS``; 0: counted each time) and brought up to date from the public changes
-    since (``PublicChange``), instead of counting every entry again after each change.
+    category page), kept as :func:`public_item_figures` keeps them."""
+    return public_item_figures(scope)[0]
+
+
+def public_item_figures(scope, per_item=0):
+    """The figures of each checklist item of the public entries below ``scope`` (a section
+    or a category page): ``(statistics, latest)``, :func:`item_statistics` and, for
+    ``per_item`` > 0, :func:`latest_rows`. Kept in Django's default cache (for
+    ``WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS``; 0: read each time) and brought up to
+    date from the public changes since (``PublicChange``), instead of reading every item
+    again after each change.
 
     A save of an entry or of its review names the entry's checklist item: only that
-    item's entries are counted again. Any other change (a view restriction, a moved or
+    item's entries are read again. Any other change (a view restriction, a moved or
     edited category page, a department), more changes than :data:`FIGURES_WINDOW`, new
-    pages written without signals and a new day count all the items again. The latest
+    pages written without signals and a new day read all the items again. The latest
     changes are read before the entries, so a change that commits in between is applied
-    again next time rather than missed. One query for the changes, and one aggregate over
-    the entries of the changed items (or of all)."""
+    again next time rather than missed. One query for the changes, and for the changed
+    items (or all) one aggregate and one query of latest entries."""
     from django.core.cache import cache
     from wagtail.models import Page
 
     from .models import PublicChange
 
+    def read(entries):
+        return item_statistics(entries), latest_rows(entries, per_item) if per_item else {}
+
     seconds = get_setting("CATALOGUE_CACHE_SECONDS")
     if not seconds:
-        return item_statistics(public_entries(scope))
+        return read(public_entries(scope))
     newest_page = Page.objects.order_by("-pk").values("pk")[:1]
     window = list(
         PublicChange.objects.order_by("-pk")
@@ -297,15 +323,15 @@ def public_item_statistics(scope):
         .values_list("pk", "item", "newest_page", "at")[:FIGURES_WINDOW]
     )
     if not window:
-        return item_statistics(public_entries(scope))
+        return read(public_entries(scope))
     basis = (window[0][2], timezone.localdate().isoformat())
     ids = frozenset(pk for pk, _item, _page, _at in window)
     # The latest change known to the kept figures, by id and time: a database restored or
     # made anew may give the same ids to other changes.
     last = (window[0][0], window[0][3])
-    key = f"wagtail_disclosure:item-figures:{scope.pk}"
+    key = f"wagtail_disclosure:item-figures:{scope.pk}:{per_item}"
     kept = cache.get(key)
-    stats = None
+    figures = None
     if (
         kept is not None
         and kept["basis"] == basis
@@ -313,15 +339,17 @@ def public_item_statistics(scope):
     ):
         changed = {item for pk, item, _page, _at in window if pk not in kept["ids"]}
         if not changed:
-            return kept["stats"]
+            return kept["figures"]
         if None not in changed:
-            stats = {item: value for item, value in kept["stats"].items() if item not in changed}
-            entries = public_entries(scope).filter(checklist_item_id__in=changed)
-            stats.update(item_statistics(entries))
-    if stats is None:
-        stats = item_statistics(public_entries(scope))
-    cache.set(key, {"basis": basis, "ids": ids, "last": last, "stats": stats}, int(seconds))
-    return stats
+            stats, latest = read(public_entries(scope).filter(checklist_item_id__in=changed))
+            figures = tuple(
+                {item: value for item, value in before.items() if item not in changed} | after
+                for before, after in zip(kept["figures"], (stats, latest), strict=True)
+            )
+    if figures is None:
+        figures = read(public_entries(scope))
+    cache.set(key, {"basis": basis, "ids": ids, "last": last, "figures": figures}, int(seconds))
+    return figures
 
 
 def build_catalogue(section, per_item=None, request=None):
@@ -344,19 +372,17 @@ def build_catalogue(section, per_item=None, request=None):
         .select_related("default_department")
         .order_by("number", "code")
     )
-    entries = public_entries(section)
-    stats = public_item_statistics(section)
+    if request is not None:
+        section_url = section.get_url(request)
+        stats, rows = public_item_figures(section, per_item)
+        latest = entry_links(rows, section, section_url)
+    else:
+        stats = public_item_statistics(section)
+        latest = latest_entries_by_item(public_entries(section), per_item) if per_item else {}
     pages = {
         page.category_id: page
         for page in DisclosureCategoryPage.objects.child_of(section).live().public()
     }
-    if not per_item:
-        latest = {}
-    elif request is not None:
-        section_url = section.get_url(request)
-        latest = latest_entry_links(entries, per_item, section, section_url)
-    else:
-        latest = latest_entries_by_item(entries, per_item)
     catalogue = assemble(categories, items, stats, latest, pages)
     if request is not None:
         for group in catalogue:
