@@ -1225,22 +1225,28 @@ def copy_rows(model, objs, fields):
     values as an INSERT prepares them (``pre_save``, ``get_db_prep_save``; plain columns
     read directly, :func:`_plain_value`), streamed without building (and quoting) a
     statement."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
     getters = []
     for field in fields:
         getter = _plain_value(field)
         if getter is None:
             getter = functools.partial(_prepared_value, field)
         getters.append(getter)
+    _copy_into(model, fields, ([getter(obj) for getter in getters] for obj in objs))
+
+
+def _copy_into(model, fields, rows):
+    """COPY ``rows`` (lists of the prepared values of ``fields``) into ``model``'s own
+    table."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(
             f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"  # noqa: S608 - names
         ) as copy,
     ):
-        for obj in objs:
-            copy.write_row([getter(obj) for getter in getters])
+        for row in rows:
+            copy.write_row(row)
 
 
 def _prepared_value(field, obj):
@@ -1280,22 +1286,17 @@ def write_dicts(model, rows):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             default = lambda: now  # noqa: E731 - as pre_save sets it
         columns.append((field.attname, _plain_value(field) is not None, field, default))
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"  # noqa: S608 - names
-        ) as copy,
-    ):
-        for row in rows:
-            values = []
-            for attname, plain, field, default in columns:
-                value = row[attname] if attname in row else default()
-                if not plain and value is not None:
-                    value = field.get_db_prep_save(value, connection)
-                values.append(value)
-            copy.write_row(values)
+
+    def values(row):
+        prepared = []
+        for attname, plain, field, default in columns:
+            value = row[attname] if attname in row else default()
+            if not plain and value is not None:
+                value = field.get_db_prep_save(value, connection)
+            prepared.append(value)
+        return prepared
+
+    _copy_into(model, fields, map(values, rows))
 
 
 def insert_rows(model, objs, fields, returning=False):
