@@ -629,7 +629,7 @@ class Importer:
         if result.page_ids:
             # The batches send no signals: one change for them all (the page cache and
             # the catalogue's figures see it).
-            record_public_change(f"import {self.source}"[:100])
+            record_public_change(f"import {self.source}")
         if self.publish and result.page_ids:
             purge_section(self.section)
 

@@ -139,8 +139,7 @@ def record_public_change(reason="", items=None):
     from .models import PublicChange
 
     for item in items or [None]:
-        change = PublicChange.objects.create(reason=str(reason)[:100], item=item)
-    return change
+        PublicChange.objects.create(reason=str(reason)[:100], item=item)
 
 
 def changed_items(instance):
