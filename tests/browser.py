@@ -221,6 +221,52 @@ def log_in_to(browser, base_url: str, path: str, username: str, password: str, l
     return page
 
 
+class RequestsInFlight:
+    """Counts the requests the live server is answering (Django's ``request_started`` and
+    ``request_finished`` signals, sent in the server's threads). A thread kept for an idle
+    keep-alive connection is not counted: it holds nothing."""
+
+    def __init__(self):
+        import threading
+
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def __enter__(self):
+        from django.core.signals import request_finished, request_started
+
+        request_started.connect(self.started, dispatch_uid=id(self))
+        request_finished.connect(self.finished, dispatch_uid=id(self))
+        return self
+
+    def __exit__(self, *exc_info):
+        from django.core.signals import request_finished, request_started
+
+        try:
+            self.wait_until_none()
+        finally:
+            request_started.disconnect(dispatch_uid=id(self))
+            request_finished.disconnect(dispatch_uid=id(self))
+
+    def wait_until_none(self, timeout: float = 10.0) -> None:
+        """A short pause lets a request already sent arrive; then wait for every one."""
+        import time
+
+        time.sleep(0.05)
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.count <= 0, timeout):
+                pytest.fail(f"the live server still answers {self.count} request(s)")
+
+
 @contextmanager
 def chromium_for_module(django_db_blocker):
     """:func:`chromium` for a module-scoped fixture of live-server tests, with

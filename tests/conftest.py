@@ -140,6 +140,25 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_idle(request):
+    """After a live-server test, wait for the requests the server is still answering.
+
+    A page closed at the end of a test can leave a request in flight (Wagtail's editing
+    session sends a release beacon on unload). On SQLite the server thread shares the
+    test's in-memory connection: its read of ``django_session`` would lock that table
+    against the flush that ends the test ("database table is locked"). This fixture is
+    torn down before pytest-django's database teardown."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from tests.browser import RequestsInFlight
+
+    request.getfixturevalue("live_server")
+    with RequestsInFlight():
+        yield
+
+
 # --- data built once per module (tests.utils.build_once) -----------------------------
 
 
