@@ -438,6 +438,10 @@ def test_api_csv_of_a_report(world, client):
     assert response["Content-Type"].startswith("text/csv")
     rows = parse_csv(response.content.decode("utf-8"))
     assert rows == [{k: str(v) for k, v in row.items()} for row in figures_rows(document)]
+    # Asked again, it comes from the server cache: the same body and the same headers.
+    again = client.get(api("annual_report_figures", "2025-2026"))
+    assert again.content == response.content
+    assert dict(again.items()) == dict(response.items())
     response = client.get(api("annual_report_items", "2025-2026"))
     rows = parse_csv(response.content.decode("utf-8"))
     assert [row["code"] for row in rows] == [str(row["code"]) for row in item_rows(document)]

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import F
@@ -536,6 +537,7 @@ def test_search_says_when_the_count_stops_at_the_limit(client, published, monkey
     data = body(get(client, "search?q=章程"))
     assert data["count"] == 2 and data["truncated"] is False
     monkeypatch.setattr(search_query, "MAX_RESULTS", 1)
+    cache.clear()  # the same request and content state: the answer was kept
     data = body(get(client, "search?q=章程"))
     assert data["count"] == 1 and data["truncated"] is True
     assert len(data["results"]) == 1
@@ -637,6 +639,55 @@ def test_etag_depends_on_the_query_string_and_language(client, published):
     etag, _ = validators(get(client, "entries"))
     assert validators(get(client, "entries?page_size=1"))[0] != etag
     assert validators(get(client, "entries", HTTP_ACCEPT_LANGUAGE="en"))[0] != etag
+
+
+def queries_of(client, path, **kwargs):
+    """The answer to ``path`` and the SQL it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, path, **kwargs)
+    assert response.status_code == 200, response.content
+    return response, [q["sql"] for q in queries]
+
+
+def test_a_repeated_request_is_answered_from_the_server_cache(client, section, published, settings):
+    settings.WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 3600
+    first, built = queries_of(client, "entries?page_size=2")
+    assert body(first)["count"] == 3 and len(built) > 2, built
+    again, kept = queries_of(client, "entries?page_size=2")
+    # Only the content state is read: the answer is the one kept, with the same validators.
+    assert len(kept) == 1 and "wagtail_disclosure_publicchange" in kept[0], kept
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+    assert get(client, "entries?page_size=2", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    # Another language, another host or other parameters are answers of their own.
+    for path, headers in [
+        ("entries?page_size=2", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ("entries?page_size=2", {"HTTP_HOST": "localhost"}),
+        ("entries?page_size=1", {}),
+    ]:
+        _response, built_again = queries_of(client, path, **headers)
+        assert len(built_again) > 2, (path, headers)
+
+    # A publication is in the next answer.
+    draft = make_entry(section, "basic", title="新发布的条目", publish=False)
+    publish_through_review(draft)
+    after, built_after = queries_of(client, "entries?page_size=2")
+    assert len(built_after) > 2
+    assert body(after)["count"] == 4 and body(after)["results"][0]["title"] == "新发布的条目"
+
+
+def test_the_server_cache_off_builds_every_answer(client, published, settings):
+    settings.WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 0
+    first, built = queries_of(client, "entries?page_size=2")
+    again, built_again = queries_of(client, "entries?page_size=2")
+    assert len(built) > 2 and len(built_again) > 2 and again.content == first.content
+
+
+def test_a_kept_answer_does_not_lift_the_rate_limit(client, published, settings):
+    settings.WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 3600
+    settings.WAGTAIL_DISCLOSURE_API_THROTTLE_RATE = "2/min"
+    assert [get(client, "catalogue").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def a_second_later(state):

@@ -396,8 +396,9 @@ def _path_hint(request):
         return None
 
 
-def server_cache_key(request, state):
-    """The key of ``request``'s page in the server cache for ``state``."""
+def server_cache_key(request, state, kind="page", *extra):
+    """The key of ``request``'s page (or API answer, ``kind="api"``) in the server cache for
+    ``state``."""
     vary = [request.headers.get(name, "") for name in get_setting("PAGE_CACHE_VARY") or ()]
     fingerprint = "|".join(
         [
@@ -406,11 +407,18 @@ def server_cache_key(request, state):
             request.get_full_path(),
             str(get_setting("PAGE_CACHE_VERSION") or ""),
             *vary,
+            *map(str, extra),
             *(f"{key}={state[key]}" for key in sorted(state)),
         ]
     )
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
-    return f"wagtail_disclosure.page:{digest}"
+    return f"wagtail_disclosure.{kind}:{digest}"
+
+
+def server_cache():
+    """``(cache, seconds)`` of the server cache, or ``(None, 0)`` when it is off
+    (``WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 0``)."""
+    return _server_cache()
 
 
 def cached_page_response(request):

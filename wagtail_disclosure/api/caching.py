@@ -18,11 +18,19 @@ What the state covers (docs/api.md#caching):
 
 The ETag adds the full path with its query string and the active language, since the
 same state gives a different body for other parameters or another language.
+
+The answers themselves are kept in the server cache of the public pages
+(``WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS``), under a key made of the scheme, the
+host, the full path, the language and the same state: after the rate limit and the state
+query, the same request is answered from there, without building the answer again. The
+answers of the public API do not depend on who asks, so every client shares them.
 """
 
 from functools import wraps
 
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from ..conf import get_setting
@@ -30,6 +38,8 @@ from ..public_cache import (  # noqa: F401 - content_state is documented here to
     content_state,
     last_modified_of,
     request_state,
+    server_cache,
+    server_cache_key,
     state_etag,
 )
 from .throttling import check_rate
@@ -44,18 +54,51 @@ def last_modified_for(request, *args, **kwargs):
 
 
 CACHEABLE_STATUSES = (200, 304)
+#: Headers of an answer that are not kept with it (the cookies: an answer that sets one is
+#: not kept at all).
+STORED_HEADERS_SKIP = frozenset({"set-cookie", "date"})
+
+
+def kept(run):
+    """``run`` with its ``200`` answers kept in the server cache, keyed by the request and
+    the content state (already read for the validators: no extra query)."""
+
+    @wraps(run)
+    def answer(request, *args, **kwargs):
+        cache, seconds = server_cache()
+        if cache is None or request.method != "GET":
+            return run(request, *args, **kwargs)
+        key = server_cache_key(request, request_state(request), "api", get_language() or "")
+        stored = cache.get(key)
+        if stored is not None:
+            headers, content = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = run(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in STORED_HEADERS_SKIP
+            ]
+            cache.set(key, (headers, response.content), seconds)
+        return response
+
+    return answer
 
 
 def cached_public_get(run):
     """Wrap a ninja operation's ``run`` (``ninja.decorators.decorate_view``).
 
     Checks the rate limit first, then answers a conditional request from the validators
-    alone, and marks successful answers as publicly cacheable for
+    alone, then a request answered lately from the server cache (:func:`kept`), and marks successful answers as publicly cacheable for
     ``WAGTAIL_DISCLOSURE_API_CACHE_MAX_AGE`` seconds.
     """
     # ``run`` is the ninja operation's own method: the operation knows the API it serves.
     operation = run.__self__
-    conditional = condition(etag_func=etag_for, last_modified_func=last_modified_for)(run)
+    conditional = condition(etag_func=etag_for, last_modified_func=last_modified_for)(kept(run))
 
     @wraps(run)
     def view(request, *args, **kwargs):
