@@ -28,6 +28,7 @@ Results are merged into ``benchmarks/results/api_throughput.json``.
 
 import datetime
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
@@ -163,6 +164,9 @@ def benchmark(args, tmpdir):
 
 
 def main(argv=None):
+    # Every request builds its answer: the server cache of pages and API answers is off in
+    # the gunicorn workers (benchmarks/settings.py reads this).
+    os.environ["BENCHMARK_PAGE_SERVER_CACHE_SECONDS"] = "0"
     return base.main(
         argv, run_benchmark=benchmark, default_output=DEFAULT_OUTPUT, name="api_throughput"
     )

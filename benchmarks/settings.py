@@ -115,6 +115,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_DISCLOSURE_ORGANISATION_CODE = "19999"
 # api_throughput.py measures the server, not the rate limit.
 WAGTAIL_DISCLOSURE_API_THROTTLE_RATE = None
+# api_throughput.py measures building the answers: it sets this to 0 (no server cache).
+WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = int(
+    os.environ.get("BENCHMARK_PAGE_SERVER_CACHE_SECONDS", "3600")
+)
 
 # No request logging; server errors go to stderr (the gunicorn log of the run).
 LOGGING = {
