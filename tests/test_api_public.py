@@ -688,6 +688,18 @@ def test_a_repeated_request_is_answered_from_the_server_cache(client, section, p
     assert body(after)["count"] == 4 and body(after)["results"][0]["title"] == "新发布的条目"
 
 
+def test_answers_kept_by_another_version_of_the_package_are_not_served(
+    client, published, settings, monkeypatch
+):
+    import wagtail_disclosure
+
+    settings.WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 3600
+    queries_of(client, "entries")
+    assert len(queries_of(client, "entries")[1]) == 1  # kept
+    monkeypatch.setattr(wagtail_disclosure, "__version__", "99.0")  # as after an upgrade
+    assert len(queries_of(client, "entries")[1]) > 2
+
+
 def test_the_server_cache_off_builds_every_answer(client, published, settings):
     settings.WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 0
     first, built = queries_of(client, "entries?page_size=2")

@@ -398,10 +398,14 @@ def _path_hint(request):
 
 def server_cache_key(request, state, kind="page", *extra):
     """The key of ``request``'s page (or API answer, ``kind="api"``) in the server cache for
-    ``state``."""
+    ``state``. The package's version is part of it: after an upgrade nothing an older
+    version rendered is served from a cache that outlived the restart (Redis)."""
+    from . import __version__
+
     vary = [request.headers.get(name, "") for name in get_setting("PAGE_CACHE_VARY") or ()]
     fingerprint = "|".join(
         [
+            __version__,
             request.scheme,
             request.get_host(),
             request.get_full_path(),
