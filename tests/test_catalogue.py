@@ -273,3 +273,71 @@ def test_the_item_figures_kept_are_those_counted_afresh(section, settings):
     # Turned off with the catalogue cache: counted each time.
     settings.WAGTAIL_DISCLOSURE_CATALOGUE_CACHE_SECONDS = 0
     assert len(counted_again()) == 2
+
+
+# --- listings counted from the kept figures -------------------------------------------------
+
+
+def counts_without_a_count_query(client, url):
+    """The answer to ``url`` and whether a query counted rows one by one (Django's
+    ``Paginator`` counts with ``SELECT COUNT(*) AS "__count"``)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, not any('"__count"' in query["sql"] for query in queries)
+
+
+def test_category_listings_are_counted_from_the_kept_figures(section, client, settings):
+    settings.WAGTAIL_DISCLOSURE_ENTRIES_PER_PAGE = 2
+    for number in range(3):
+        make_entry(section, key="students", item_code="36", title=f"学籍条目{number}")
+    make_entry(section, key="students", item_code="38", title="奖惩条目")
+    hidden = make_entry(section, key="students", item_code="36", title="校内条目")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    page = category_page(section, "students")
+    public = DisclosureEntryPage.objects.child_of(page).current()
+    assert public.count() == 4 and not public.filter(pk=hidden.pk).exists()
+    for query, expected in (("", 4), ("?item=36", 3), ("?item=38", 1), ("?item=99", 4)):
+        response, uncounted = counts_without_a_count_query(client, page.url + query)
+        paginator = response.context["paginator"]
+        assert paginator.count == expected, query
+        assert paginator.num_pages == (expected + 1) // 2, query
+        assert uncounted, query
+    # A publication is counted at the next request.
+    make_entry(section, key="students", item_code="36", title="学籍条目新")
+    response, _uncounted = counts_without_a_count_query(client, page.url + "?item=36")
+    assert response.context["paginator"].count == 4
+    assert "学籍条目新" in response.content.decode()
+
+
+def test_the_api_entries_list_is_counted_from_the_kept_figures(section, client, settings):
+    settings.WAGTAIL_DISCLOSURE_API_THROTTLE_RATE = None
+    settings.WAGTAIL_DISCLOSURE_PAGE_SERVER_CACHE_SECONDS = 0  # build each answer
+    jwc = make_department("JWC", "教务处")
+    for number in range(3):
+        make_entry(section, key="basic", title=f"基本条目{number}", department=jwc)
+    cwc = make_department("CWC", "财务处")
+    make_entry(section, key="finance", title="财务条目", department=cwc)
+    make_entry(section, key="finance", title="未公开条目", department=cwc, publish=False)
+    url = "/api/disclosure/v1/entries?page_size=3"
+    response, uncounted = counts_without_a_count_query(client, url)
+    body = response.json()
+    assert body["count"] == DisclosureEntryPage.objects.current().count() == 4
+    assert body["num_pages"] == 2 and len(body["results"]) == 3 and uncounted
+    # Filtered, the list is counted by its own query.
+    response, uncounted = counts_without_a_count_query(client, url + "&department=JWC")
+    assert response.json()["count"] == 3 and not uncounted
+    make_entry(section, key="finance", title="新的财务条目", department=cwc)
+    response, _uncounted = counts_without_a_count_query(client, url)
+    assert response.json()["count"] == 5
+    assert response.json()["results"][0]["title"] == "新的财务条目"
+
+
+@pytest.mark.postgres
+def test_postgresql_has_the_index_that_lists_entries_newest_first():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'disclosure_entry_newest'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "publication_date DESC NULLS LAST, page_ptr_id DESC" in definition

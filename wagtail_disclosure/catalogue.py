@@ -284,6 +284,11 @@ def item_statistics(entries):
 FIGURES_WINDOW = 64
 
 
+def public_entry_count(scope):
+    """How many public (current) entries are below ``scope``, from the kept figures."""
+    return sum(number for number, _last in public_item_statistics(scope).values())
+
+
 def public_item_statistics(scope):
     """:func:`item_statistics` of the public entries below ``scope`` (a section or a
     category page), kept as :func:`public_item_figures` keeps them."""
@@ -420,6 +425,8 @@ class CategoryListing:
     items: list
     selected_item: ChecklistItem
     entries: object
+    #: How many ``entries`` holds, when known without a query (the kept item figures).
+    count: int | None = None
 
     @property
     def selected_row(self):
@@ -453,8 +460,13 @@ def build_category_listing(category_page, item_code=None):
         else {}
     )
     rows = assemble([category], items, stats, latest, {category.pk: category_page})
+    # The figures count the same entries by item: the listing's count needs no query.
     if selected is not None:
         entries = entries.filter(checklist_item=selected)
+        count = stats.get(selected.pk, (0, None))[0]
+    else:
+        count = sum(number for number, _last in stats.values())
+    # Newest first; the disclosure_entry_newest index (PostgreSQL) gives this order.
     entries = entries.select_related("department", "checklist_item").order_by(
         F("publication_date").desc(nulls_last=True), "-first_published_at", "-pk"
     )
@@ -463,4 +475,5 @@ def build_category_listing(category_page, item_code=None):
         items=rows[0].items if rows else [],
         selected_item=selected,
         entries=entries,
+        count=count,
     )

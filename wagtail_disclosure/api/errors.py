@@ -117,12 +117,14 @@ def install_handlers(api):
     api.add_exception_handler(Exception, server_error)
 
 
-def page_or_404(items, number, page_size):
-    """``(page, paginator)`` of ``items``; a page past the last one is a 404 that says
-    how many there are."""
-    from django.core.paginator import EmptyPage, Paginator
+def page_or_404(items, number, page_size, count=None):
+    """``(page, paginator)`` of ``items`` (``count`` of them when known, else counted); a
+    page past the last one is a 404 that says how many there are."""
+    from django.core.paginator import EmptyPage
 
-    paginator = Paginator(items, page_size)
+    from ..pagination import KnownCountPaginator
+
+    paginator = KnownCountPaginator(items, page_size, count=count)
     try:
         return paginator.page(number), paginator
     except EmptyPage as exc:

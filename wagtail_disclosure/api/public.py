@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.decorators import decorate_view
 
-from ..catalogue import build_catalogue, public_entries
+from ..catalogue import build_catalogue, public_entries, public_entry_count
 from ..dates import date_range_error
 from ..models import Department, DisclosureEntryPage
 from ..search.highlight import entry_snippet, mark
@@ -127,6 +127,11 @@ def entries(
     section = resolve_section(request, section)
     filters = build_filters(section, category, item, department, year, validity)
     listing = public_entries(section).filter(filters.as_q())
+    # Unfiltered, the list holds the section's public entries: the kept item figures
+    # (those of the catalogue) count them without a query.
+    count = None
+    if updated_since is None and not filters.as_q():
+        count = public_entry_count(section)
     if updated_since is not None:
         if date_range_error(updated_since.date()):
             raise invalid("updated_since", date_range_error(updated_since.date()))
@@ -135,7 +140,9 @@ def entries(
         listing = listing.filter(last_published_at__gte=updated_since)
     # The body is not part of a summary; leaving it out keeps the sorted rows narrow.
     listing = summary_queryset(listing).defer("body").order_by(*NEWEST_FIRST)
-    page_obj, paginator, next_url, previous_url = paginate(request, listing, page, page_size)
+    page_obj, paginator, next_url, previous_url = paginate(
+        request, listing, page, page_size, count=count
+    )
     return {
         "count": paginator.count,
         "page": page_obj.number,

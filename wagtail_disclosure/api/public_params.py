@@ -150,9 +150,10 @@ def page_size_of(page_size):
     return max(1, min(size, limit)) if limit else size
 
 
-def paginate(request, items, page, page_size):
-    """(page object, paginator, next URL, previous URL); 404 past the last page."""
-    page_obj, paginator = page_or_404(items, page, page_size_of(page_size))
+def paginate(request, items, page, page_size, count=None):
+    """(page object, paginator, next URL, previous URL); 404 past the last page. ``count``:
+    how many ``items`` holds, when known without counting."""
+    page_obj, paginator = page_or_404(items, page, page_size_of(page_size), count=count)
 
     def link(number):
         params = request.GET.copy()

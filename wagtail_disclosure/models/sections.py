@@ -9,7 +9,7 @@ from functools import partial
 from django.apps import apps
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import models
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
@@ -25,6 +25,7 @@ from ..api.v2_fields import CategoryRefField, ChecklistRefField
 from ..blocks import GuideBodyBlock
 from ..conf import get_setting
 from ..forms import DisclosureCategoryPageForm
+from ..pagination import KnownCountPaginator
 from .cacheable import CacheablePageMixin
 from .checklist import Checklist, ChecklistCategory
 
@@ -224,7 +225,9 @@ class DisclosureCategoryPage(CacheablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         listing = import_string(self.listing_function)(self, item_code=request.GET.get("item"))
-        paginator = Paginator(listing.entries, get_setting("ENTRIES_PER_PAGE"))
+        paginator = KnownCountPaginator(
+            listing.entries, get_setting("ENTRIES_PER_PAGE"), count=getattr(listing, "count", None)
+        )
         try:
             entries = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
