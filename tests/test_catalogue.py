@@ -324,12 +324,32 @@ def test_the_api_entries_list_is_counted_from_the_kept_figures(section, client, 
     body = response.json()
     assert body["count"] == DisclosureEntryPage.objects.current().count() == 4
     assert body["num_pages"] == 2 and len(body["results"]) == 3 and uncounted
-    # Filtered, the list is counted by its own query.
+    # By category and item (a sub-item's entries count under its parent), counted from the
+    # figures too, as a query would count them.
+    first = ChecklistItem.objects.get(category__checklist=section.checklist, code="1")
+    sub = ChecklistItem.objects.create(
+        category=first.category, parent=first, number=101, code="1.1", title="办学基本情况"
+    )
+    make_entry(section, key="basic", item_code="1.1", title="子事项条目", department=jwc)
+    public = DisclosureEntryPage.objects.current()
+    expected = {
+        "": public.count(),
+        "&category=basic": public.filter(checklist_item__category__key="basic").count(),
+        "&category=finance": 1,
+        "&item=1": public.filter(checklist_item__in=[first, sub]).count(),
+        "&item=1.1": 1,
+        "&category=finance&item=1": 0,
+    }
+    assert expected[""] == 5 and expected["&category=basic"] == 4 and expected["&item=1"] >= 2
+    for query, count in expected.items():
+        response, uncounted = counts_without_a_count_query(client, url + query)
+        assert response.json()["count"] == count and uncounted, query
+    # Filtered otherwise, the list is counted by its own query.
     response, uncounted = counts_without_a_count_query(client, url + "&department=JWC")
-    assert response.json()["count"] == 3 and not uncounted
+    assert response.json()["count"] == 4 and not uncounted
     make_entry(section, key="finance", title="新的财务条目", department=cwc)
     response, _uncounted = counts_without_a_count_query(client, url)
-    assert response.json()["count"] == 5
+    assert response.json()["count"] == 6
     assert response.json()["results"][0]["title"] == "新的财务条目"
 
 

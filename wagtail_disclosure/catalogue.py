@@ -284,9 +284,13 @@ def item_statistics(entries):
 FIGURES_WINDOW = 64
 
 
-def public_entry_count(scope):
-    """How many public (current) entries are below ``scope``, from the kept figures."""
-    return sum(number for number, _last in public_item_statistics(scope).values())
+def public_entry_count(scope, item_ids=None):
+    """How many public (current) entries are below ``scope``, from the kept figures; only
+    those filed under ``item_ids`` when given."""
+    stats = public_item_statistics(scope)
+    if item_ids is not None:
+        stats = {item: value for item, value in stats.items() if item in item_ids}
+    return sum(number for number, _last in stats.values())
 
 
 def public_item_statistics(scope):

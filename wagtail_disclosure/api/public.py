@@ -13,6 +13,7 @@ rate limit, then ``ETag``/``Last-Modified`` with ``304`` on conditional requests
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -20,7 +21,7 @@ from ninja.decorators import decorate_view
 
 from ..catalogue import build_catalogue, public_entries, public_entry_count
 from ..dates import date_range_error
-from ..models import Department, DisclosureEntryPage
+from ..models import ChecklistItem, Department, DisclosureEntryPage
 from ..search.highlight import entry_snippet, mark
 from ..search.query import UNSEARCHABLE_MESSAGE, search_entries
 from . import schemas
@@ -103,6 +104,23 @@ def catalogue(request, section: Integer | None = SECTION_PARAM):
     return {"section": section_ref(request, section), "categories": categories}
 
 
+def known_count(section, filters):
+    """How many entries the list holds, from the kept item figures (as the catalogue counts
+    them), when it is filtered by category and item only; else ``None`` (counted by a
+    query)."""
+    if filters.department is not None or filters.year or filters.validity:
+        return None
+    if filters.category is None and filters.item is None:
+        return public_entry_count(section)
+    # The items that Filters.as_q() keeps: of the category, the item and its sub-items.
+    items = ChecklistItem.objects.filter(category__checklist_id=section.checklist_id)
+    if filters.category is not None:
+        items = items.filter(category=filters.category)
+    if filters.item is not None:
+        items = items.filter(Q(pk=filters.item.pk) | Q(parent=filters.item))
+    return public_entry_count(section, frozenset(items.values_list("pk", flat=True)))
+
+
 @router.get(
     "/entries",
     response=responses(schemas.EntryList),
@@ -127,11 +145,7 @@ def entries(
     section = resolve_section(request, section)
     filters = build_filters(section, category, item, department, year, validity)
     listing = public_entries(section).filter(filters.as_q())
-    # Unfiltered, the list holds the section's public entries: the kept item figures
-    # (those of the catalogue) count them without a query.
-    count = None
-    if updated_since is None and not filters.as_q():
-        count = public_entry_count(section)
+    count = None if updated_since is not None else known_count(section, filters)
     if updated_since is not None:
         if date_range_error(updated_since.date()):
             raise invalid("updated_since", date_range_error(updated_since.date()))
