@@ -4,6 +4,7 @@ import copy
 import datetime
 import itertools
 import sys
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -61,12 +62,35 @@ def make_entry(section, key="admissions", item_code=None, publish=True, departme
             fields[name] = datetime.date.fromisoformat(value)
     fields["live"] = False  # as the admin does: a page goes live when a revision is published
     entry = model(checklist_item=item, department=department or make_department(), **fields)
-    parent.add_child(instance=entry)
-    entry.save_revision()
-    if publish:
+    # The search index is written once, by the last save (of the revision, or of the
+    # publication), with what the entry ends up as: the saves before it would each write
+    # it too, only to be overwritten.
+    with search_index_left_to_the_last_save(model):
+        parent.add_child(instance=entry)
+        if publish:
+            entry.save_revision()
+    if not publish:
+        entry.save_revision()
+    else:
         import_as_published(entry)
         entry.refresh_from_db()
     return entry
+
+
+@contextmanager
+def search_index_left_to_the_last_save(model):
+    """Saves of ``model`` inside do not update the search index (modelsearch's ``post_save``
+    receiver, which Wagtail uses, is disconnected): the caller saves once more after."""
+    from django.db.models.signals import post_save
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    if not post_save.disconnect(post_save_signal_handler, sender=model):
+        yield  # not indexed, or already disconnected by an enclosing call
+        return
+    try:
+        yield
+    finally:
+        post_save.connect(post_save_signal_handler, sender=model)
 
 
 def reviewer(username="chain-superuser"):
