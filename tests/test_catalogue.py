@@ -354,10 +354,13 @@ def test_the_api_entries_list_is_counted_from_the_kept_figures(section, client, 
 
 
 @pytest.mark.postgres
-def test_postgresql_has_the_index_that_lists_entries_newest_first():
+def test_postgresql_has_the_indexes_that_list_entries_newest_first():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'disclosure_entry_newest'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('disclosure_entry_newest', 'disclosure_entry_item_latest')"
         )
-        (definition,) = cursor.fetchone()
-    assert "publication_date DESC NULLS LAST, page_ptr_id DESC" in definition
+        definitions = dict(cursor.fetchall())
+    newest = "publication_date DESC NULLS LAST, page_ptr_id DESC"
+    assert newest in definitions["disclosure_entry_newest"]
+    assert f"(checklist_item_id, {newest})" in definitions["disclosure_entry_item_latest"]

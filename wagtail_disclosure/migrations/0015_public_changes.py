@@ -3,23 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-
-LATEST_INDEX = "disclosure_entry_item_latest"
-
-
-def create_latest_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("wagtail_disclosure", "DisclosureEntryPage")._meta.db_table
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {LATEST_INDEX} ON {schema_editor.quote_name(table)} "
-        "(checklist_item_id, publication_date DESC NULLS LAST, page_ptr_id DESC)"
-    )
-
-
-def drop_latest_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {LATEST_INDEX}")
+from ._postgresql import entry_index
 
 
 class Migration(migrations.Migration):
@@ -53,5 +37,8 @@ class Migration(migrations.Migration):
         # The latest entries of each checklist item (the catalogue) are read from this
         # index item by item (wagtail_disclosure.catalogue._latest_by_index). PostgreSQL
         # only: SQLite cannot index NULLS LAST, and ranks every entry instead.
-        migrations.RunPython(create_latest_index, drop_latest_index, elidable=False),
+        entry_index(
+            "disclosure_entry_item_latest",
+            "checklist_item_id, publication_date DESC NULLS LAST, page_ptr_id DESC",
+        ),
     ]

@@ -2,22 +2,7 @@
 
 from django.db import migrations
 
-NEWEST_INDEX = "disclosure_entry_newest"
-
-
-def create_newest_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("wagtail_disclosure", "DisclosureEntryPage")._meta.db_table
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {NEWEST_INDEX} ON {schema_editor.quote_name(table)} "
-        "(publication_date DESC NULLS LAST, page_ptr_id DESC)"
-    )
-
-
-def drop_newest_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {NEWEST_INDEX}")
+from ._postgresql import entry_index
 
 
 class Migration(migrations.Migration):
@@ -30,6 +15,8 @@ class Migration(migrations.Migration):
         # With this index PostgreSQL reads the entries in that order and sorts only the
         # entries of one date (an incremental sort) until the page is full, instead of
         # sorting every entry of the section or category page. PostgreSQL only, as
-        # disclosure_entry_item_latest (0015): SQLite cannot index NULLS LAST.
-        migrations.RunPython(create_newest_index, drop_newest_index, elidable=False),
+        # disclosure_entry_item_latest (0015).
+        entry_index(
+            "disclosure_entry_newest", "publication_date DESC NULLS LAST, page_ptr_id DESC"
+        ),
     ]
