@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
-from tests.utils import bulk_entries, category_page, make_department, make_entry
+from tests.utils import bulk_entries, category_page, make_department, make_entry, tree_problems
 from wagtail_disclosure.catalogue import ItemStatus, build_catalogue
 from wagtail_disclosure.models import (
     ChecklistItem,
@@ -179,7 +179,7 @@ def test_catalogue_query_count_does_not_grow_with_entries(section, client, setti
     small = count_catalogue_queries(client)
     entries = bulk_entries(section, 1950)
     assert DisclosureEntryPage.objects.current().count() == 2000
-    assert not any(Page.find_problems()), "the bulk-inserted page tree is inconsistent"
+    assert not any(tree_problems()), "the bulk-inserted page tree is inconsistent"
     rows = rows_by_code(build_catalogue(section))
     assert rows and all(row.status == ItemStatus.PUBLISHED for row in rows.values())
     assert sum(row.entry_count for row in rows.values()) == 2000

@@ -15,7 +15,7 @@ import pytest
 from wagtail.models import Page
 
 from tests.conftest import ONE_SESSION_MARKERS, _shared_data_first, one_session_groups
-from tests.utils import Built, fresh, make_department, make_entry, open_builds
+from tests.utils import Built, fresh, make_department, make_entry, open_builds, tree_problems
 from wagtail_disclosure.models import Department, DisclosureEntryPage, DisclosureIndexPage
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,22 @@ def test_every_slow_group_runs_in_one_session_and_is_a_registered_marker():
     config.read(root / "setup.cfg", encoding="utf-8")
     markers = {line.split(":")[0].strip() for line in config["tool:pytest"]["markers"].splitlines()}
     assert set(ONE_SESSION_MARKERS) <= markers
+
+
+def test_tree_problems_reports_what_treebeard_reports(shared_section):
+    """``tests.utils.tree_problems`` (one query) against treebeard's ``find_problems`` (two
+    queries a page), on a sound tree and on one broken in each way it checks."""
+    from django.db.models import F
+
+    make_entry(shared_section, "basic")
+    assert tree_problems() == Page.find_problems() == ([], [], [], [], [])
+    pages = list(Page.objects.filter(depth__gte=3).order_by("path")[:5])
+    assert len(pages) == 5
+    Page.objects.filter(pk=pages[0].pk).update(path=pages[0].path[:-1] + "!")  # evil character
+    Page.objects.filter(pk=pages[1].pk).update(path=pages[1].path + "01")  # bad step length
+    Page.objects.filter(pk=pages[2].pk).update(path="ZZZZ" + pages[2].path[4:])  # no parent
+    Page.objects.filter(pk=pages[3].pk).update(depth=F("depth") + 1)  # wrong depth
+    Page.objects.filter(pk=pages[4].pk).update(numchild=F("numchild") + 3)  # wrong numchild
+    found = tree_problems()
+    assert found == Page.find_problems()
+    assert all(found), found  # each kind found

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import PageLogEntry
 
 from tests.test_import_export import HEADER_ZH, csv_bytes, good_row
-from tests.utils import grant, make_department, make_section, staff
+from tests.utils import grant, make_department, make_section, staff, tree_problems
 from wagtail_disclosure import import_jobs
 from wagtail_disclosure.importing import Importer, import_file, read_table
 from wagtail_disclosure.models import (
@@ -116,7 +116,7 @@ def test_two_processes_import_what_one_process_imports(django_user_model, tmp_pa
     entries = DisclosureEntryPage.objects.descendant_of(section)
     assert entries.count() == good
     assert entries.publicly_visible().count() == good
-    assert not any(Page.find_problems())
+    assert not any(tree_problems())
     for category in DisclosureCategoryPage.objects.child_of(section):
         assert category.numchild == category.get_children().count()
     assert EntryReview.objects.filter(state=ReviewState.PUBLISHED).count() == good
