@@ -284,13 +284,18 @@ def item_statistics(entries):
 FIGURES_WINDOW = 64
 
 
+def count_of(stats, item_ids=None):
+    """How many entries :func:`item_statistics` counted; only those filed under
+    ``item_ids`` when given."""
+    return sum(
+        number for item, (number, _last) in stats.items() if item_ids is None or item in item_ids
+    )
+
+
 def public_entry_count(scope, item_ids=None):
     """How many public (current) entries are below ``scope``, from the kept figures; only
     those filed under ``item_ids`` when given."""
-    stats = public_item_statistics(scope)
-    if item_ids is not None:
-        stats = {item: value for item, value in stats.items() if item in item_ids}
-    return sum(number for number, _last in stats.values())
+    return count_of(public_item_statistics(scope), item_ids)
 
 
 def public_item_statistics(scope):
@@ -465,11 +470,9 @@ def build_category_listing(category_page, item_code=None):
     )
     rows = assemble([category], items, stats, latest, {category.pk: category_page})
     # The figures count the same entries by item: the listing's count needs no query.
+    count = count_of(stats, None if selected is None else {selected.pk})
     if selected is not None:
         entries = entries.filter(checklist_item=selected)
-        count = stats.get(selected.pk, (0, None))[0]
-    else:
-        count = sum(number for number, _last in stats.values())
     # Newest first; the disclosure_entry_newest index (PostgreSQL) gives this order.
     entries = entries.select_related("department", "checklist_item").order_by(
         F("publication_date").desc(nulls_last=True), "-first_published_at", "-pk"

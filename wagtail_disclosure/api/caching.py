@@ -93,7 +93,8 @@ def cached_public_get(run):
     """Wrap a ninja operation's ``run`` (``ninja.decorators.decorate_view``).
 
     Checks the rate limit first, then answers a conditional request from the validators
-    alone, then a request answered lately from the server cache (:func:`kept`), and marks successful answers as publicly cacheable for
+    alone, then a request answered lately from the server cache (:func:`kept`), and
+    marks successful answers as publicly cacheable for
     ``WAGTAIL_DISCLOSURE_API_CACHE_MAX_AGE`` seconds.
     """
     # ``run`` is the ninja operation's own method: the operation knows the API it serves.
